@@ -1,0 +1,156 @@
+package dev.reranker.internal;
+
+import dev.reranker.RerankerException;
+import dev.reranker.ScoreMode;
+import dev.reranker.Truncation;
+import dev.reranker.WindowAggregation;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.List;
+
+/**
+ * The model-independent part of cross-encoding: tokenize, truncate (or cut long documents into
+ * windows), sort pairs by length, cut batches, pad each batch to its own longest pair, run the model,
+ * turn logits into scores and put them back in input order.
+ *
+ * <p>A backend supplies only the tokenizer ({@link Tokens}) and the forward pass ({@link Forward}),
+ * so a new model backend shares all of this.
+ */
+public final class CrossEncoderPipeline {
+
+    /** How many documents are tokenized in one call, so a huge list never holds all encodings at once. */
+    private static final int TOKENIZE_CHUNK = 256;
+
+    /** Turns text into token ids without special tokens, truncation or padding. */
+    public interface Tokens {
+        List<int[]> encode(List<String> texts);
+    }
+
+    /** Runs the model on one padded batch and returns its logits, {@code rows x labels}. */
+    public interface Forward {
+        float[][] logits(PaddedBatch batch);
+    }
+
+    /**
+     * @param windowAggregation {@code null} to truncate long documents; otherwise they are scored as
+     *     overlapping windows whose scores are combined this way
+     * @param windowOverlap tokens that consecutive windows share
+     */
+    public record Settings(
+            int maxLength,
+            int batchSize,
+            Truncation truncation,
+            ScoreMode scoreMode,
+            WindowAggregation windowAggregation,
+            int windowOverlap,
+            int padId) {}
+
+    private final Settings settings;
+    private final PairTemplate template;
+    private final Tokens tokens;
+
+    public CrossEncoderPipeline(Settings settings, PairTemplate template, Tokens tokens) {
+        this.settings = settings;
+        this.template = template;
+        this.tokens = tokens;
+    }
+
+    public Settings settings() {
+        return settings;
+    }
+
+    public PairTemplate template() {
+        return template;
+    }
+
+    /** Builds every model input for the query and documents, in document order. */
+    public List<TokenizedPair> pairs(String query, List<String> documents) {
+        int[] queryTokens = tokens.encode(List.of(query)).get(0);
+        List<TokenizedPair> pairs = new ArrayList<>(documents.size());
+        for (int start = 0; start < documents.size(); start += TOKENIZE_CHUNK) {
+            List<String> chunk = documents.subList(start, Math.min(documents.size(), start + TOKENIZE_CHUNK));
+            List<int[]> encoded = tokens.encode(chunk);
+            for (int i = 0; i < encoded.size(); i++) {
+                addPairs(pairs, start + i, queryTokens, encoded.get(i));
+            }
+        }
+        return pairs;
+    }
+
+    private void addPairs(List<TokenizedPair> out, int document, int[] query, int[] doc) {
+        int[] keep = PairTruncation.keep(
+                settings.truncation(), query.length, doc.length, settings.maxLength(), template.specialTokens());
+        int queryKeep = keep[0];
+        int window = keep[1];
+        if (settings.windowAggregation() == null || window >= doc.length || window == 0) {
+            out.add(template.assemble(document, query, queryKeep, doc, 0, window));
+            return;
+        }
+        // Windows as Hugging Face's overflowing tokens: each starts `overlap` tokens before the
+        // previous one ended, and the last one ends at the document's end.
+        int step = Math.max(1, window - Math.min(settings.windowOverlap(), window - 1));
+        for (int from = 0; ; from += step) {
+            int to = Math.min(doc.length, from + window);
+            out.add(template.assemble(document, query, queryKeep, doc, from, to));
+            if (to == doc.length) {
+                return;
+            }
+        }
+    }
+
+    /** Scores the documents against the query, in input order. */
+    public float[] score(String query, List<String> documents, Forward forward) {
+        if (documents.isEmpty()) {
+            return new float[0];
+        }
+        List<TokenizedPair> pairs = pairs(query, documents);
+        Integer[] order = new Integer[pairs.size()];
+        for (int i = 0; i < order.length; i++) {
+            order[i] = i;
+        }
+        // Length-sorted batching: similar lengths share a batch, so little compute goes to padding.
+        Arrays.sort(order, Comparator.comparingInt(i -> pairs.get(i).length()));
+        float[] pairScores = new float[pairs.size()];
+        for (int start = 0; start < order.length; start += settings.batchSize()) {
+            int end = Math.min(order.length, start + settings.batchSize());
+            List<TokenizedPair> batch = new ArrayList<>(end - start);
+            for (int k = start; k < end; k++) {
+                batch.add(pairs.get(order[k]));
+            }
+            float[][] logits = forward.logits(PaddedBatch.of(batch, settings.padId()));
+            if (logits.length != batch.size()) {
+                throw new RerankerException(
+                        "the model returned " + logits.length + " rows of logits for a batch of " + batch.size());
+            }
+            for (int k = start; k < end; k++) {
+                pairScores[order[k]] = Scores.score(logits[k - start], settings.scoreMode());
+            }
+        }
+        return aggregate(documents.size(), pairs, pairScores);
+    }
+
+    private float[] aggregate(int documents, List<TokenizedPair> pairs, float[] pairScores) {
+        if (pairs.size() == documents) {
+            return pairScores;
+        }
+        float[] scores = new float[documents];
+        int[] windows = new int[documents];
+        boolean max = settings.windowAggregation() == WindowAggregation.MAX;
+        double[] sums = new double[documents];
+        Arrays.fill(scores, Float.NEGATIVE_INFINITY);
+        for (int i = 0; i < pairs.size(); i++) {
+            int d = pairs.get(i).document();
+            windows[d]++;
+            sums[d] += pairScores[i];
+            scores[d] = Math.max(scores[d], pairScores[i]);
+        }
+        if (!max) {
+            for (int d = 0; d < documents; d++) {
+                scores[d] = windows[d] == 1 ? scores[d] : (float) (sums[d] / windows[d]);
+            }
+        }
+        return scores;
+    }
+}

@@ -1,0 +1,45 @@
+package dev.reranker.internal;
+
+import java.util.List;
+
+/**
+ * A batch of pairs padded to its own longest pair, as row-major {@code rows x length} int64 arrays
+ * ready to become tensors.
+ */
+public record PaddedBatch(int rows, int length, long[] inputIds, long[] attentionMask, long[] tokenTypeIds) {
+
+    /** Pads the pairs with {@code padId}; padding positions get attention 0 and token type 0. */
+    public static PaddedBatch of(List<TokenizedPair> pairs, int padId) {
+        int rows = pairs.size();
+        int length = 0;
+        for (TokenizedPair pair : pairs) {
+            length = Math.max(length, pair.length());
+        }
+        long[] ids = new long[rows * length];
+        long[] mask = new long[rows * length];
+        long[] types = new long[rows * length];
+        for (int r = 0; r < rows; r++) {
+            TokenizedPair pair = pairs.get(r);
+            int base = r * length;
+            for (int t = 0; t < length; t++) {
+                if (t < pair.length()) {
+                    ids[base + t] = pair.ids()[t];
+                    mask[base + t] = 1;
+                    types[base + t] = pair.types()[t];
+                } else {
+                    ids[base + t] = padId;
+                }
+            }
+        }
+        return new PaddedBatch(rows, length, ids, mask, types);
+    }
+
+    /** Tokens that are not padding. */
+    public long realTokens() {
+        long n = 0;
+        for (long m : attentionMask) {
+            n += m;
+        }
+        return n;
+    }
+}

@@ -1,0 +1,142 @@
+package dev.reranker.internal;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.reranker.ScoreMode;
+import dev.reranker.Truncation;
+import dev.reranker.WindowAggregation;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+import org.junit.jupiter.api.Test;
+
+final class CrossEncoderPipelineTest {
+
+    private static final long S = PairTemplate.SPECIAL;
+    /** [CLS]=1 q [SEP]=2 d [SEP]=2 */
+    private static final PairTemplate BERT_LIKE = PairTemplate.fromProbe(
+            new long[] {1, 7, 2, 8, 2}, new long[] {0, 0, 0, 1, 1}, new long[] {S, 0, S, 1, S});
+
+    /** Each word is one token: its length plus 10. */
+    private static final CrossEncoderPipeline.Tokens WORDS = texts -> {
+        List<int[]> out = new ArrayList<>();
+        for (String text : texts) {
+            out.add(text.isEmpty() ? new int[0]
+                    : Arrays.stream(text.split(" ")).mapToInt(w -> w.length() + 10).toArray());
+        }
+        return out;
+    };
+
+    /** A stand-in model whose logit depends only on a row's real tokens: their weighted mean. */
+    private final List<PaddedBatch> seen = new ArrayList<>();
+
+    private float[][] model(PaddedBatch batch) {
+        seen.add(batch);
+        float[][] logits = new float[batch.rows()][1];
+        for (int r = 0; r < batch.rows(); r++) {
+            double sum = 0;
+            int n = 0;
+            for (int t = 0; t < batch.length(); t++) {
+                int at = r * batch.length() + t;
+                if (batch.attentionMask()[at] == 1) {
+                    sum += batch.inputIds()[at] * (1 + batch.tokenTypeIds()[at]) * (t + 1);
+                    n++;
+                }
+            }
+            logits[r][0] = (float) (sum / n / 100.0 - 1.0);
+        }
+        return logits;
+    }
+
+    private static CrossEncoderPipeline pipeline(int maxLength, int batchSize, WindowAggregation windows, int overlap) {
+        return new CrossEncoderPipeline(
+                new CrossEncoderPipeline.Settings(maxLength, batchSize, Truncation.QUERY_CAP_ONLY_SECOND,
+                        ScoreMode.RAW, windows, overlap, 0),
+                BERT_LIKE, WORDS);
+    }
+
+    private static String words(int n) {
+        StringBuilder b = new StringBuilder();
+        for (int i = 0; i < n; i++) {
+            b.append(i == 0 ? "" : " ").append("w".repeat(1 + i % 5));
+        }
+        return b.toString();
+    }
+
+    @Test
+    void score_sortsByLength_padsEachBatchToItsOwnLongest_restoresInputOrder() {
+        List<String> docs = List.of(words(9), words(1), words(5), words(2), words(8), "");
+        float[] batched = pipeline(64, 2, null, 0).score("q r", docs, this::model);
+
+        int previous = 0;
+        for (PaddedBatch batch : seen) {
+            assertTrue(batch.length() >= previous, "batches are not in length order");
+            previous = batch.length();
+            long lastRowReal = Arrays.stream(batch.attentionMask(), batch.length(), 2 * batch.length()).sum();
+            long firstRowReal = Arrays.stream(batch.attentionMask(), 0, batch.length()).sum();
+            assertEquals(batch.length(), Math.max(firstRowReal, lastRowReal), "padded beyond its own longest");
+        }
+        for (int i = 0; i < docs.size(); i++) {
+            float alone = pipeline(64, 1, null, 0).score("q r", List.of(docs.get(i)), this::model)[0];
+            assertEquals(alone, batched[i], "document " + i);
+        }
+    }
+
+    @Test
+    void pairs_truncateTheDocumentToTheWindow() {
+        List<TokenizedPair> pairs = pipeline(10, 8, null, 0).pairs("q r", List.of(words(20)));
+        assertEquals(1, pairs.size());
+        assertEquals(10, pairs.get(0).length());
+    }
+
+    @Test
+    void windows_overlapAndCoverTheWholeDocument() {
+        // maxLength 10, 3 specials, query 2 tokens: windows of 5 document tokens, 2 shared, so step 3.
+        List<TokenizedPair> pairs = pipeline(10, 8, WindowAggregation.MAX, 2).pairs("q r", List.of(words(20)));
+        assertEquals(6, pairs.size()); // starts 0, 3, 6, 9, 12, 15
+        for (TokenizedPair pair : pairs) {
+            assertEquals(10, pair.length());
+        }
+        int[] last = pairs.get(5).ids();
+        int[] all = WORDS.encode(List.of(words(20))).get(0);
+        assertArrayEquals(Arrays.copyOfRange(all, 15, 20), Arrays.copyOfRange(last, 4, 9));
+    }
+
+    @Test
+    void windows_maxAndMeanOfWindowScores() {
+        String doc = words(20);
+        CrossEncoderPipeline max = pipeline(10, 4, WindowAggregation.MAX, 2);
+        CrossEncoderPipeline mean = pipeline(10, 4, WindowAggregation.MEAN, 2);
+        List<TokenizedPair> pairs = max.pairs("q r", List.of(doc));
+        float[] windowScores = new float[pairs.size()];
+        for (int i = 0; i < pairs.size(); i++) {
+            windowScores[i] = model(PaddedBatch.of(List.of(pairs.get(i)), 0))[0][0];
+        }
+        double expectedMax = Double.NEGATIVE_INFINITY;
+        double expectedMean = 0;
+        for (float s : windowScores) {
+            expectedMax = Math.max(expectedMax, s);
+            expectedMean += s / windowScores.length;
+        }
+        assertEquals(expectedMax, max.score("q r", List.of(doc), this::model)[0], 1e-6);
+        assertEquals(expectedMean, mean.score("q r", List.of(doc), this::model)[0], 1e-6);
+    }
+
+    @Test
+    void windows_documentThatFits_scoresAsWithout() {
+        List<String> docs = List.of(words(3), words(4), "");
+        float[] plain = pipeline(10, 4, null, 0).score("q r", docs, this::model);
+        assertArrayEquals(plain, pipeline(10, 4, WindowAggregation.MEAN, 2).score("q r", docs, this::model));
+        assertArrayEquals(plain, pipeline(10, 4, WindowAggregation.MAX, 2).score("q r", docs, this::model));
+    }
+
+    @Test
+    void emptyList_neverRunsTheModel() {
+        assertEquals(0, pipeline(10, 4, null, 0).score("q", List.of(), this::model).length);
+        assertTrue(seen.isEmpty());
+    }
+}
