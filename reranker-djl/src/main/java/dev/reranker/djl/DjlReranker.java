@@ -1,0 +1,335 @@
+package dev.reranker.djl;
+
+import dev.reranker.Reranker;
+import dev.reranker.RerankerException;
+import dev.reranker.ScoreMode;
+import dev.reranker.Truncation;
+import dev.reranker.WindowAggregation;
+import dev.reranker.djl.internal.Engines;
+import dev.reranker.djl.internal.HfTokenizer;
+import dev.reranker.djl.internal.ModelBackend;
+import dev.reranker.djl.internal.ModelFiles;
+import dev.reranker.djl.internal.TorchScriptBackend;
+import dev.reranker.internal.CrossEncoderPipeline;
+import dev.reranker.internal.Inputs;
+import dev.reranker.internal.PaddedBatch;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.ReadWriteLock;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A cross-encoder {@link Reranker} on DJL's PyTorch engine and Hugging Face tokenizers.
+ *
+ * <p>Build one per model and share it: it is thread-safe, and loading a model is slow. Calls run
+ * on the caller's thread, at most {@link Builder#predictors(int) predictors} at a time; others wait.
+ * Close it to free the model's native memory; {@code close()} waits for calls in flight.
+ *
+ * <pre>{@code
+ * try (DjlReranker reranker = DjlReranker.builder()
+ *         .model(Path.of("models/ms-marco-MiniLM-L-6-v2"))
+ *         .build()) {
+ *     List<ScoredDocument> top = reranker.rerank("What is the capital of France?", docs, 3);
+ * }
+ * }</pre>
+ *
+ * <p>The model directory holds a TorchScript {@code model.pt} and the model's {@code tokenizer.json},
+ * and usually {@code config.json} and {@code tokenizer_config.json}, from which the maximum length,
+ * the pad token and whether the model takes token type ids are read.
+ *
+ * <p>DJL is kept offline: it neither downloads nor probes the network, unless {@code DJL_OFFLINE}
+ * or {@code ai.djl.offline} is set otherwise.
+ */
+public final class DjlReranker implements Reranker {
+
+    private static final Logger logger = LoggerFactory.getLogger(DjlReranker.class);
+
+    private final CrossEncoderPipeline pipeline;
+    private final HfTokenizer tokenizer;
+    private final ModelBackend backend;
+    private final BlockingQueue<ModelBackend.Session> sessions;
+    private final ReadWriteLock lifecycle = new ReentrantReadWriteLock();
+    private final AtomicLong batchesRun = new AtomicLong();
+    private final String description;
+    private boolean closed; // guarded by lifecycle
+
+    private DjlReranker(Builder builder) {
+        ModelFiles files = ModelFiles.read(builder.model);
+        String deviceName = builder.device;
+        int labels = files.numLabels();
+        if (labels > 2) {
+            throw new RerankerException(files.directory().resolve("config.json") + " gives the model " + labels
+                    + " labels; a reranker has 1 (a relevance logit) or 2 (irrelevant, relevant)");
+        }
+        HfTokenizer tok = HfTokenizer.load(files);
+        ModelBackend loaded = null;
+        try {
+            int maxLength = maxLength(builder, files, tok.template().specialTokens());
+            loaded = TorchScriptBackend.load(
+                    files.directory(), Engines.device(deviceName), files.usesTokenTypes(tok.template().distinguishesSides()));
+            this.pipeline = new CrossEncoderPipeline(
+                    new CrossEncoderPipeline.Settings(maxLength, builder.batchSize, builder.truncation,
+                            builder.scoreMode, builder.windowAggregation, builder.windowOverlap, tok.padId()),
+                    tok.template(), tok);
+            this.sessions = new ArrayBlockingQueue<>(builder.predictors);
+            for (int i = 0; i < builder.predictors; i++) {
+                sessions.add(loaded.newSession());
+            }
+        } catch (RuntimeException e) {
+            closeQuietly(e, tok, loaded);
+            throw e;
+        }
+        this.tokenizer = tok;
+        this.backend = loaded;
+        this.description = "DjlReranker{model=" + files.directory() + ", backend=" + loaded.name()
+                + ", device=" + deviceName + ", maxLength=" + pipeline.settings().maxLength()
+                + ", batchSize=" + builder.batchSize + ", truncation=" + builder.truncation
+                + ", scoreMode=" + builder.scoreMode
+                + (builder.windowAggregation == null ? ""
+                        : ", windows=" + builder.windowAggregation + "/overlap " + builder.windowOverlap)
+                + "}";
+        logger.info("Loaded {}", description);
+    }
+
+    private static int maxLength(Builder builder, ModelFiles files, int specialTokens) {
+        int limit = files.modelMaxLength();
+        int min = specialTokens + 1;
+        if (builder.maxLength == 0) {
+            if (limit == 0) {
+                throw new IllegalArgumentException("the model's maximum length is unknown (no model_max_length in "
+                        + "tokenizer_config.json, no max_position_embeddings in config.json); set maxLength(...)");
+            }
+            return limit;
+        }
+        if (limit > 0 && builder.maxLength > limit) {
+            throw new IllegalArgumentException("maxLength must be at most the model's limit of " + limit
+                    + " tokens, was " + builder.maxLength);
+        }
+        if (builder.maxLength < min) {
+            throw new IllegalArgumentException("maxLength must be at least " + min + " (the pair's " + specialTokens
+                    + " special tokens and one more), was " + builder.maxLength);
+        }
+        return builder.maxLength;
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    @Override
+    public float[] score(String query, List<String> documents) {
+        lifecycle.readLock().lock();
+        try {
+            if (closed) {
+                throw new IllegalStateException("this reranker is closed");
+            }
+            Inputs.check(query, documents);
+            if (documents.isEmpty()) {
+                return new float[0];
+            }
+            ModelBackend.Session session = takeSession();
+            try {
+                return pipeline.score(query, documents, batch -> run(session, batch));
+            } finally {
+                sessions.add(session);
+            }
+        } finally {
+            lifecycle.readLock().unlock();
+        }
+    }
+
+    private ModelBackend.Session takeSession() {
+        try {
+            return sessions.take();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new RerankerException("interrupted while waiting for a free predictor", e);
+        }
+    }
+
+    private float[][] run(ModelBackend.Session session, PaddedBatch batch) {
+        long start = System.nanoTime();
+        float[][] logits = session.logits(batch);
+        batchesRun.incrementAndGet();
+        if (logger.isDebugEnabled()) {
+            logger.debug("batch of {} x {} tokens in {} ms", batch.rows(), batch.length(),
+                    (System.nanoTime() - start) / 1_000_000);
+        }
+        return logits;
+    }
+
+    /** How many batches the model has run; for tests. */
+    long batchesRun() {
+        return batchesRun.get();
+    }
+
+    /** The settings in force after defaults were resolved; for tests. */
+    CrossEncoderPipeline pipeline() {
+        return pipeline;
+    }
+
+    /** Waits for calls in flight, then frees the model. Calling it again does nothing. */
+    @Override
+    public void close() {
+        lifecycle.writeLock().lock();
+        try {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            RuntimeException failure = null;
+            for (ModelBackend.Session session : sessions) {
+                failure = closeQuietly(failure, session);
+            }
+            sessions.clear();
+            failure = closeQuietly(failure, backend, tokenizer);
+            if (failure != null) {
+                throw failure;
+            }
+        } finally {
+            lifecycle.writeLock().unlock();
+        }
+    }
+
+    /** Closes each resource, collecting failures onto the first one (or onto {@code failure}). */
+    private static RuntimeException closeQuietly(RuntimeException failure, AutoCloseable... resources) {
+        for (AutoCloseable resource : resources) {
+            if (resource == null) {
+                continue;
+            }
+            try {
+                resource.close();
+            } catch (Exception e) {
+                if (failure == null) {
+                    failure = new RerankerException("could not close " + resource, e);
+                } else {
+                    failure.addSuppressed(e);
+                }
+            }
+        }
+        return failure;
+    }
+
+    @Override
+    public String toString() {
+        return description;
+    }
+
+    /**
+     * Configures and loads a {@link DjlReranker}. Each setter checks its argument; {@link #build()}
+     * checks them against the model.
+     */
+    public static final class Builder {
+
+        private Path model;
+        private String device = "cpu";
+        private int maxLength; // 0: the model's own limit
+        private int batchSize = 32;
+        private Truncation truncation = Truncation.QUERY_CAP_ONLY_SECOND;
+        private ScoreMode scoreMode = ScoreMode.AUTO;
+        private WindowAggregation windowAggregation;
+        private int windowOverlap;
+        private int predictors = 1;
+
+        private Builder() {}
+
+        /** The model directory: {@code model.pt} and {@code tokenizer.json}, with the model's configuration. */
+        public Builder model(Path directory) {
+            this.model = Objects.requireNonNull(directory, "directory");
+            return this;
+        }
+
+        /** {@code cpu} (the default), {@code gpu} or {@code gpu:N}. */
+        public Builder device(String device) {
+            Objects.requireNonNull(device, "device");
+            Engines.checkDeviceName(device);
+            this.device = device.trim().toLowerCase(java.util.Locale.ROOT);
+            return this;
+        }
+
+        /**
+         * The longest pair the model reads, special tokens included; longer pairs are truncated (or
+         * windowed). Defaults to the model's own limit; larger than it is an error at build.
+         */
+        public Builder maxLength(int maxLength) {
+            if (maxLength <= 0) {
+                throw new IllegalArgumentException("maxLength must be positive, was " + maxLength);
+            }
+            this.maxLength = maxLength;
+            return this;
+        }
+
+        /** Pairs per forward pass (default 32); each batch is padded only to its own longest pair. */
+        public Builder batchSize(int batchSize) {
+            if (batchSize <= 0) {
+                throw new IllegalArgumentException("batchSize must be positive, was " + batchSize);
+            }
+            this.batchSize = batchSize;
+            return this;
+        }
+
+        /** How over-long pairs are cut; default {@link Truncation#QUERY_CAP_ONLY_SECOND}. */
+        public Builder truncation(Truncation truncation) {
+            this.truncation = Objects.requireNonNull(truncation, "truncation");
+            return this;
+        }
+
+        /** Probabilities ({@link ScoreMode#AUTO}, the default) or raw logits. */
+        public Builder scoreMode(ScoreMode scoreMode) {
+            this.scoreMode = Objects.requireNonNull(scoreMode, "scoreMode");
+            return this;
+        }
+
+        /**
+         * Scores a document too long for the window as overlapping windows instead of cutting it, and
+         * combines the windows' scores. Documents that fit one window score exactly as without this.
+         * Off by default.
+         *
+         * @param overlapTokens how many document tokens consecutive windows share (Hugging Face's
+         *     {@code stride}); at least 0
+         */
+        public Builder slidingWindows(WindowAggregation aggregation, int overlapTokens) {
+            Objects.requireNonNull(aggregation, "aggregation");
+            if (overlapTokens < 0) {
+                throw new IllegalArgumentException("overlapTokens must not be negative, was " + overlapTokens);
+            }
+            this.windowAggregation = aggregation;
+            this.windowOverlap = overlapTokens;
+            return this;
+        }
+
+        /**
+         * How many calls may run the model at once (default 1). Each has its own DJL predictor;
+         * libtorch already spreads one call over the cores, so raise this only with cores to spare.
+         */
+        public Builder predictors(int predictors) {
+            if (predictors <= 0) {
+                throw new IllegalArgumentException("predictors must be positive, was " + predictors);
+            }
+            this.predictors = predictors;
+            return this;
+        }
+
+        /**
+         * Loads the model.
+         *
+         * @throws IllegalStateException if no model was set
+         * @throws IllegalArgumentException if maxLength does not fit the model
+         * @throws RerankerException if a file is missing or unreadable, or the device is not there
+         */
+        public DjlReranker build() {
+            if (model == null) {
+                throw new IllegalStateException("no model set: call model(Path) with the model directory");
+            }
+            return new DjlReranker(this);
+        }
+    }
+}

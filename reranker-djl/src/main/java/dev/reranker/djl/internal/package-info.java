@@ -1,0 +1,2 @@
+/** DJL-specific internals of {@link dev.reranker.djl.DjlReranker}. Not a public API. */
+package dev.reranker.djl.internal;
