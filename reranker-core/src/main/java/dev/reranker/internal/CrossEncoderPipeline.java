@@ -8,7 +8,9 @@ import dev.reranker.WindowAggregation;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The model-independent part of cross-encoding: tokenize, truncate (or cut long documents into
@@ -100,11 +102,40 @@ public final class CrossEncoderPipeline {
         }
     }
 
-    /** Scores the documents against the query, in input order. */
+    /**
+     * Scores the documents against the query, in input order. A document that occurs more than once
+     * is run once: that saves the work and gives equal texts exactly equal scores (a batched matrix
+     * multiply may round rows at different positions differently).
+     */
     public float[] score(String query, List<String> documents, Forward forward) {
         if (documents.isEmpty()) {
             return new float[0];
         }
+        Map<String, Integer> firstIndex = new HashMap<>();
+        List<String> unique = new ArrayList<>();
+        int[] uniqueOf = new int[documents.size()];
+        for (int i = 0; i < uniqueOf.length; i++) {
+            String document = documents.get(i);
+            Integer seen = firstIndex.putIfAbsent(document, unique.size());
+            if (seen == null) {
+                uniqueOf[i] = unique.size();
+                unique.add(document);
+            } else {
+                uniqueOf[i] = seen;
+            }
+        }
+        float[] uniqueScores = scoreUnique(query, unique, forward);
+        if (unique.size() == documents.size()) {
+            return uniqueScores;
+        }
+        float[] scores = new float[documents.size()];
+        for (int i = 0; i < scores.length; i++) {
+            scores[i] = uniqueScores[uniqueOf[i]];
+        }
+        return scores;
+    }
+
+    private float[] scoreUnique(String query, List<String> documents, Forward forward) {
         List<TokenizedPair> pairs = pairs(query, documents);
         Integer[] order = new Integer[pairs.size()];
         for (int i = 0; i < order.length; i++) {

@@ -139,4 +139,15 @@ final class CrossEncoderPipelineTest {
         assertEquals(0, pipeline(10, 4, null, 0).score("q", List.of(), this::model).length);
         assertTrue(seen.isEmpty());
     }
+
+    @Test
+    void repeatedDocuments_areRunOnce_andScoreExactlyAlike() {
+        List<String> docs = List.of(words(4), words(2), words(4), words(4), words(2));
+        float[] scores = pipeline(64, 8, null, 0).score("q", docs, this::model);
+        assertEquals(1, seen.size());
+        assertEquals(2, seen.get(0).rows());
+        assertEquals(scores[0], scores[2]);
+        assertEquals(scores[0], scores[3]);
+        assertEquals(scores[1], scores[4]);
+    }
 }

@@ -1,0 +1,99 @@
+package dev.reranker.djl;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.reranker.WindowAggregation;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** A document's score does not depend on what it is batched with, nor on the batch size. */
+final class BatchingTest {
+
+    private static final String QUERY = "what is the best search engine library?";
+    private static final String SHORT = "a java library";
+
+    private static String longText(int words) {
+        StringBuilder b = new StringBuilder();
+        for (int i = 0; i < words; i++) {
+            b.append(i % 3 == 0 ? "search " : i % 3 == 1 ? "engine " : "ranks relevant documents ");
+        }
+        return b.toString().trim();
+    }
+
+    private static List<String> mixed() {
+        List<String> docs = new ArrayList<>();
+        for (int i = 0; i < 70; i++) {
+            docs.add(i % 7 == 0 ? SHORT : longText(1 + (i * 13) % 40) + " number " + i);
+        }
+        return docs;
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {Fixtures.BERT_TORCHSCRIPT, Fixtures.XLMR_TORCHSCRIPT})
+    void score_isTheSameAloneBesideLongerDocumentsAndAtAnyBatchSize(String fixture) {
+        List<String> docs = mixed();
+        float[][] byBatchSize = new float[3][];
+        int[] sizes = {1, 3, 64};
+        for (int k = 0; k < sizes.length; k++) {
+            try (DjlReranker reranker = DjlReranker.builder().model(Fixtures.dir(fixture)).batchSize(sizes[k]).build()) {
+                byBatchSize[k] = reranker.score(QUERY, docs);
+                float alone = reranker.score(QUERY, List.of(SHORT))[0];
+                for (int i = 0; i < docs.size(); i++) {
+                    if (docs.get(i).equals(SHORT)) {
+                        assertEquals(alone, byBatchSize[k][i], 1e-5, "short document " + i + " at batch size " + sizes[k]);
+                    }
+                }
+                for (int i = 0; i < docs.size(); i += 9) {
+                    assertEquals(reranker.score(QUERY, List.of(docs.get(i)))[0], byBatchSize[k][i], 1e-5,
+                            "document " + i + " alone vs in a list, batch size " + sizes[k]);
+                }
+            }
+        }
+        assertArrayEquals(byBatchSize[0], byBatchSize[1], 1e-5f);
+        assertArrayEquals(byBatchSize[0], byBatchSize[2], 1e-5f);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {Fixtures.BERT_TORCHSCRIPT, Fixtures.XLMR_TORCHSCRIPT})
+    void batches_areCutAtBatchSize_overDistinctDocuments(String fixture) {
+        try (DjlReranker reranker = DjlReranker.builder().model(Fixtures.dir(fixture)).batchSize(8).build()) {
+            List<String> docs = mixed();
+            long distinct = docs.stream().distinct().count(); // a repeated document runs once
+            long before = reranker.batchesRun();
+            reranker.score(QUERY, docs);
+            assertEquals((distinct + 7) / 8, reranker.batchesRun() - before);
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {Fixtures.BERT_TORCHSCRIPT, Fixtures.XLMR_TORCHSCRIPT})
+    void slidingWindows_leaveDocumentsThatFitUnchanged_andScoreLongOnesOverWindows(String fixture) {
+        String longDoc = longText(60) + " the giant panda is a bear";
+        List<String> docs = List.of(SHORT, longText(5), longDoc, "");
+        try (DjlReranker cut = DjlReranker.builder().model(Fixtures.dir(fixture)).maxLength(24).build();
+                DjlReranker max = DjlReranker.builder().model(Fixtures.dir(fixture)).maxLength(24)
+                        .slidingWindows(WindowAggregation.MAX, 4).build();
+                DjlReranker mean = DjlReranker.builder().model(Fixtures.dir(fixture)).maxLength(24)
+                        .slidingWindows(WindowAggregation.MEAN, 4).build()) {
+            float[] plain = cut.score(QUERY, docs);
+            float[] maxScores = max.score(QUERY, docs);
+            float[] meanScores = mean.score(QUERY, docs);
+            for (int i : new int[] {0, 1, 3}) {
+                assertEquals(plain[i], maxScores[i], "fits one window: " + i);
+                assertEquals(plain[i], meanScores[i], "fits one window: " + i);
+            }
+            assertTrue(max.pipeline().pairs(QUERY, List.of(longDoc)).size() > 3);
+            assertTrue(maxScores[2] >= meanScores[2]);
+            assertNotEquals(plain[2], maxScores[2]);
+            float first = cut.score(QUERY, List.of(longDoc))[0];
+            assertTrue(maxScores[2] >= first - 1e-6, "the first window is one of the windows");
+        }
+    }
+}
