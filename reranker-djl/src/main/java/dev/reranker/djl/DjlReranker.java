@@ -10,10 +10,14 @@ import dev.reranker.djl.internal.HfTokenizer;
 import dev.reranker.djl.internal.ModelBackend;
 import dev.reranker.djl.internal.ModelFiles;
 import dev.reranker.djl.internal.TorchScriptBackend;
+import dev.reranker.djl.internal.nativemodel.NativeBackend;
 import dev.reranker.internal.CrossEncoderPipeline;
 import dev.reranker.internal.Inputs;
 import dev.reranker.internal.PaddedBatch;
 
+import ai.djl.Device;
+
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Objects;
@@ -73,8 +77,8 @@ public final class DjlReranker implements Reranker {
         ModelBackend loaded = null;
         try {
             int maxLength = maxLength(builder, files, tok.template().specialTokens());
-            loaded = TorchScriptBackend.load(
-                    files.directory(), Engines.device(deviceName), files.usesTokenTypes(tok.template().distinguishesSides()));
+            loaded = loadBackend(builder.backend, files, Engines.device(deviceName),
+                    files.usesTokenTypes(tok.template().distinguishesSides()));
             this.pipeline = new CrossEncoderPipeline(
                     new CrossEncoderPipeline.Settings(maxLength, builder.batchSize, builder.truncation,
                             builder.scoreMode, builder.windowAggregation, builder.windowOverlap, tok.padId()),
@@ -97,6 +101,26 @@ public final class DjlReranker implements Reranker {
                         : ", windows=" + builder.windowAggregation + "/overlap " + builder.windowOverlap)
                 + "}";
         logger.info("Loaded {}", description);
+    }
+
+    private static ModelBackend loadBackend(Backend backend, ModelFiles files, Device device, boolean tokenTypes) {
+        Path dir = files.directory();
+        if (backend == Backend.AUTO) {
+            if (NativeBackend.canLoad(dir)) {
+                backend = Backend.NATIVE;
+            } else if (Files.isRegularFile(dir.resolve("model.pt"))) {
+                backend = Backend.TORCHSCRIPT;
+            } else {
+                throw NativeBackend.missingWeights(dir);
+            }
+        }
+        if (backend == Backend.NATIVE) {
+            if (!NativeBackend.canLoad(dir)) {
+                throw NativeBackend.missingWeights(dir);
+            }
+            return NativeBackend.load(dir, files.config(), device);
+        }
+        return TorchScriptBackend.load(dir, device, tokenTypes);
     }
 
     private static int maxLength(Builder builder, ModelFiles files, int specialTokens) {
@@ -238,6 +262,7 @@ public final class DjlReranker implements Reranker {
         private WindowAggregation windowAggregation;
         private int windowOverlap;
         private int predictors = 1;
+        private Backend backend = Backend.AUTO;
 
         private Builder() {}
 
@@ -273,6 +298,15 @@ public final class DjlReranker implements Reranker {
                 throw new IllegalArgumentException("batchSize must be positive, was " + batchSize);
             }
             this.batchSize = batchSize;
+            return this;
+        }
+
+        /**
+         * Which engine runs the model; by default chosen from the directory: safetensors weights
+         * run natively, a {@code model.pt} runs as TorchScript.
+         */
+        public Builder backend(Backend backend) {
+            this.backend = Objects.requireNonNull(backend, "backend");
             return this;
         }
 

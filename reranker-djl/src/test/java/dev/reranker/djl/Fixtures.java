@@ -14,6 +14,10 @@ import java.nio.file.Path;
 /** The tiny cross-encoders in src/test/resources/fixtures (see its README). */
 final class Fixtures {
 
+    static final String BERT = "tiny-bert";
+    static final String BERT_2LABEL = "tiny-bert-2label";
+    static final String BERT_F16 = "tiny-bert-f16";
+    static final String XLMR = "tiny-xlmr";
     static final String BERT_TORCHSCRIPT = "tiny-bert-torchscript";
     static final String XLMR_TORCHSCRIPT = "tiny-xlmr-torchscript";
 

@@ -70,6 +70,11 @@ public final class ModelFiles {
         }
     }
 
+    /** {@code config.json}, or an empty object when there is none. */
+    public JsonObject config() {
+        return config;
+    }
+
     public Path directory() {
         return directory;
     }

@@ -1,0 +1,81 @@
+package dev.reranker.djl.internal.nativemodel;
+
+import ai.djl.Device;
+import ai.djl.ndarray.NDManager;
+
+import com.google.gson.JsonObject;
+
+import dev.reranker.RerankerException;
+import dev.reranker.djl.internal.Engines;
+import dev.reranker.djl.internal.ModelBackend;
+import dev.reranker.internal.PaddedBatch;
+
+import java.nio.file.Path;
+
+/**
+ * A Hugging Face checkpoint ({@code config.json} + safetensors) run by {@link CrossEncoderModel}.
+ * The weights are read-only once loaded, so every session shares them and sessions need no state.
+ */
+public final class NativeBackend implements ModelBackend {
+
+    private final CrossEncoderModel model;
+
+    private NativeBackend(CrossEncoderModel model) {
+        this.model = model;
+    }
+
+    /** Whether the directory holds safetensors weights this backend could load. */
+    public static boolean canLoad(Path directory) {
+        return Weights.present(directory);
+    }
+
+    public static RerankerException missingWeights(Path directory) {
+        return Weights.missingWeights(directory);
+    }
+
+    public static NativeBackend load(Path directory, JsonObject config, Device device) {
+        EncoderConfig encoder = EncoderConfig.from(config, directory.resolve("config.json"));
+        NDManager manager = Engines.pytorch().newBaseManager(device);
+        try (Weights weights = Weights.open(directory, manager)) {
+            return new NativeBackend(new CrossEncoderModel(encoder, weights, manager));
+        } catch (RuntimeException e) {
+            manager.close();
+            throw e;
+        }
+    }
+
+    /** The labels the classifier gives. */
+    public int labels() {
+        return model.config().labels();
+    }
+
+    @Override
+    public String name() {
+        return "native";
+    }
+
+    @Override
+    public Session newSession() {
+        return new Session() {
+            @Override
+            public float[][] logits(PaddedBatch batch) {
+                try {
+                    return model.logits(batch);
+                } catch (RuntimeException e) {
+                    throw new RerankerException("the model failed on a batch of " + batch.rows() + " pairs of "
+                            + batch.length() + " tokens: " + e.getMessage(), e);
+                }
+            }
+
+            @Override
+            public void close() {
+                // nothing per session
+            }
+        };
+    }
+
+    @Override
+    public void close() {
+        model.close();
+    }
+}
