@@ -1,0 +1,208 @@
+package dev.reranker.examples;
+
+import dev.reranker.Truncation;
+
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+
+/**
+ * The command line of {@link RerankCli}, parsed. Parsing touches nothing outside its arguments (no
+ * files, no model), so every way of typing the command wrong can be tested without a model; the
+ * reranker's own rules for the numbers (positive, within the model's limit) are left to its builder.
+ *
+ * @param help {@code --help}: print the usage and do nothing else; the other fields are then unset
+ * @param model the model directory
+ * @param query the query
+ * @param docsFile where to read the documents from, or {@code null} to take {@link #documents()}
+ * @param documents the positional arguments; empty when {@code docsFile} is set
+ * @param maxLength {@code null}: the model's own limit
+ * @param batchSize {@code null}: the library's default
+ * @param device {@code null}: the library's default (the CPU)
+ * @param topK {@code null}: print every document
+ * @param truncation {@code null}: the library's default
+ * @param raw raw logits instead of probabilities
+ * @param json one JSON array instead of a table
+ * @param verbose stack traces on failure
+ */
+record Options(
+        boolean help,
+        Path model,
+        String query,
+        Path docsFile,
+        List<String> documents,
+        Integer maxLength,
+        Integer batchSize,
+        String device,
+        Integer topK,
+        Truncation truncation,
+        boolean raw,
+        boolean json,
+        boolean verbose) {
+
+    static final String USAGE = String.join(System.lineSeparator(),
+            "usage: java -jar reranker-cli.jar --model PATH --query TEXT [options] [DOCUMENT ...]",
+            "",
+            "Ranks documents by their relevance to a query with a cross-encoder model, best first.",
+            "",
+            "  --model PATH            the model directory: model.pt, tokenizer.json and the model's",
+            "                          config files (required)",
+            "  --query TEXT            the query (required)",
+            "  --docs-file FILE        read the documents from FILE, a UTF-8 JSON array of strings,",
+            "                          instead of from the arguments",
+            "  --max-length N          the longest (query, document) pair in tokens; default: the model's limit",
+            "  --batch-size N          pairs per forward pass (default 32)",
+            "  --device cpu|gpu|gpu:N  where the model runs (default cpu)",
+            "  --top-k K               print only the K best documents",
+            "  --truncation query-cap|longest-first",
+            "                          how a pair longer than --max-length is cut (default query-cap)",
+            "  --raw                   the model's raw logits instead of probabilities in [0, 1]",
+            "  --json                  print one JSON array, best first:",
+            "                          [{\"index\": i, \"score\": s, \"document\": \"...\"}]",
+            "  --verbose               stack traces on failure, and the library's log",
+            "  --help                  print this help",
+            "",
+            "Arguments after -- are documents even when they start with \"-\". Output is UTF-8; the table",
+            "shows each document on one line, cut if long (--json prints it whole).",
+            "Exit status: 0 done, 1 the model could not be loaded or run, 2 bad arguments.",
+            "");
+
+    Options {
+        documents = List.copyOf(documents);
+    }
+
+    /**
+     * Parses the command line. {@code --help} (or {@code -h}) anywhere before {@code --} wins over
+     * everything else, so that asking for help never ends in an error about the other arguments.
+     *
+     * @throws UsageException naming the option at fault and what it expects
+     */
+    static Options parse(String[] args) throws UsageException {
+        if (asksForHelp(args)) {
+            return new Options(true, null, null, null, List.of(), null, null, null, null, null, false, false, false);
+        }
+        Path model = null;
+        String query = null;
+        Path docsFile = null;
+        List<String> documents = new ArrayList<>();
+        Integer maxLength = null;
+        Integer batchSize = null;
+        String device = null;
+        Integer topK = null;
+        Truncation truncation = null;
+        boolean raw = false;
+        boolean json = false;
+        boolean verbose = false;
+
+        Set<String> seen = new HashSet<>();
+        boolean optionsEnded = false;
+        for (int i = 0; i < args.length; i++) {
+            String arg = args[i];
+            if (optionsEnded || !isOption(arg)) {
+                documents.add(arg);
+                continue;
+            }
+            if (arg.equals("--")) {
+                optionsEnded = true;
+                continue;
+            }
+            // A second value would silently replace the first; a repeated option is almost always a slip.
+            if (!seen.add(arg)) {
+                throw new UsageException(arg + " is given more than once");
+            }
+            switch (arg) {
+                case "--model" -> model = path(arg, value(args, ++i, arg, "a directory"));
+                case "--query" -> query = value(args, ++i, arg, "the query text");
+                case "--docs-file" -> docsFile = path(arg, value(args, ++i, arg, "a file"));
+                case "--max-length" -> maxLength = integer(arg, value(args, ++i, arg, "a number of tokens"));
+                case "--batch-size" -> batchSize = integer(arg, value(args, ++i, arg, "a number of pairs"));
+                case "--device" -> device = value(args, ++i, arg, "cpu, gpu or gpu:N");
+                case "--top-k" -> topK = topK(value(args, ++i, arg, "a number of documents"));
+                case "--truncation" -> truncation = truncation(value(args, ++i, arg, "query-cap or longest-first"));
+                case "--raw" -> raw = true;
+                case "--json" -> json = true;
+                case "--verbose" -> verbose = true;
+                default -> throw new UsageException("unknown option " + arg
+                        + (arg.startsWith("--") ? "" : " (documents that start with \"-\" go after --)"));
+            }
+        }
+        if (model == null) {
+            throw new UsageException("missing --model: give the model directory");
+        }
+        if (query == null) {
+            throw new UsageException("missing --query: give the query text");
+        }
+        if (docsFile != null && !documents.isEmpty()) {
+            throw new UsageException("give the documents either with --docs-file or as arguments, not both (got "
+                    + documents.size() + " argument" + (documents.size() == 1 ? "" : "s") + " besides --docs-file)");
+        }
+        return new Options(false, model, query, docsFile, documents, maxLength, batchSize, device, topK, truncation,
+                raw, json, verbose);
+    }
+
+    private static boolean asksForHelp(String[] args) {
+        for (String arg : args) {
+            if (arg.equals("--")) {
+                return false;
+            }
+            if (arg.equals("--help") || arg.equals("-h")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** "-" alone is a document (it is not a flag anywhere); so is everything after "--". */
+    private static boolean isOption(String arg) {
+        return arg.startsWith("-") && arg.length() > 1;
+    }
+
+    private static String value(String[] args, int i, String option, String expected) throws UsageException {
+        if (i >= args.length) {
+            throw new UsageException(option + " needs a value: " + expected);
+        }
+        String value = args[i];
+        // "--model --query x" means the model path was forgotten, not that the model is called "--query".
+        if (value.startsWith("--")) {
+            throw new UsageException(option + " needs a value (" + expected + "), but is followed by " + value);
+        }
+        return value;
+    }
+
+    private static Path path(String option, String value) throws UsageException {
+        try {
+            return Path.of(value);
+        } catch (InvalidPathException e) {
+            throw new UsageException(option + " expects a path, was \"" + value + "\": " + e.getReason(), e);
+        }
+    }
+
+    private static int integer(String option, String value) throws UsageException {
+        try {
+            return Integer.parseInt(value);
+        } catch (NumberFormatException e) {
+            throw new UsageException(option + " expects a whole number, was \"" + value + "\"", e);
+        }
+    }
+
+    private static int topK(String value) throws UsageException {
+        int k = integer("--top-k", value);
+        if (k <= 0) {
+            throw new UsageException("--top-k must be at least 1, was " + k);
+        }
+        return k;
+    }
+
+    private static Truncation truncation(String value) throws UsageException {
+        return switch (value.toLowerCase(Locale.ROOT)) {
+            case "query-cap" -> Truncation.QUERY_CAP_ONLY_SECOND;
+            case "longest-first" -> Truncation.LONGEST_FIRST;
+            default -> throw new UsageException(
+                    "--truncation must be query-cap or longest-first, was \"" + value + "\"");
+        };
+    }
+}

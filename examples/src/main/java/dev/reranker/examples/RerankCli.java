@@ -1,0 +1,192 @@
+package dev.reranker.examples;
+
+import dev.reranker.RerankerException;
+import dev.reranker.ScoreMode;
+import dev.reranker.ScoredDocument;
+import dev.reranker.djl.DjlReranker;
+
+import java.io.FileDescriptor;
+import java.io.FileOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * Reranks documents from the command line: {@code java -jar reranker-cli.jar --model DIR --query
+ * TEXT [DOCUMENT ...]}. See {@link Options#USAGE} for the options.
+ *
+ * <p>Scripts depend on its contract: stdout carries only the result (with {@code --json}, exactly
+ * one JSON array); everything else, the library's log included, goes to stderr; the exit status is
+ * 0 on success, 1 when the model could not be loaded or run, and 2 when the arguments are wrong.
+ */
+public final class RerankCli {
+
+    static final int OK = 0;
+    static final int FAILED = 1;
+    static final int BAD_ARGUMENTS = 2;
+
+    private RerankCli() {}
+
+    public static void main(String[] args) {
+        if (Arrays.asList(args).contains("--verbose")) {
+            verboseLog();
+        }
+        // UTF-8 whatever the locale: JSON must be UTF-8, and a POSIX locale would turn every
+        // non-ASCII character of a document into "?".
+        PrintStream out = new PrintStream(new FileOutputStream(FileDescriptor.out), false, StandardCharsets.UTF_8);
+        PrintStream err = new PrintStream(new FileOutputStream(FileDescriptor.err), true, StandardCharsets.UTF_8);
+        int status = run(args, out, err);
+        out.flush();
+        err.flush();
+        System.exit(status);
+    }
+
+    /**
+     * Undoes the quiet defaults of simplelogger.properties (system properties win over that file);
+     * must run before the first logger exists. Settings the user gave with -D are left alone.
+     */
+    private static void verboseLog() {
+        // Which model, device and settings were loaded.
+        setIfAbsent("org.slf4j.simpleLogger.log.dev.reranker", "info");
+        // Why a GPU was not found.
+        setIfAbsent("org.slf4j.simpleLogger.log.ai.djl.util.cuda.CudaUtils", "warn");
+    }
+
+    private static void setIfAbsent(String property, String value) {
+        if (System.getProperty(property) == null) {
+            System.setProperty(property, value);
+        }
+    }
+
+    /**
+     * Runs the command: parses {@code args}, ranks, prints the result to {@code out} and any
+     * problem to {@code err}.
+     *
+     * @return the exit status: {@link #OK}, {@link #FAILED} or {@link #BAD_ARGUMENTS}
+     */
+    static int run(String[] args, PrintStream out, PrintStream err) {
+        Options options;
+        List<String> documents;
+        DjlReranker.Builder builder;
+        try {
+            options = Options.parse(args);
+            if (options.help()) {
+                out.print(Options.USAGE);
+                out.flush();
+                return OK;
+            }
+            documents = options.docsFile() != null ? DocumentsFile.read(options.docsFile()) : options.documents();
+            builder = configure(options);
+        } catch (UsageException e) {
+            return badArguments(e, err);
+        }
+        try {
+            List<ScoredDocument> ranking = documents.isEmpty()
+                    ? noDocuments(options, err)
+                    : rank(builder, options, documents);
+            if (options.json()) {
+                ResultPrinter.json(ranking, out);
+            } else if (!ranking.isEmpty()) {
+                ResultPrinter.table(ranking, out);
+            }
+            return OK;
+        } catch (UsageException e) {
+            return badArguments(e, err);
+        } catch (RuntimeException | LinkageError e) {
+            return failed(e, options.verbose(), err);
+        }
+    }
+
+    /**
+     * Hands each setting to the builder, which knows the library's rules; its refusal becomes a
+     * usage error naming our option rather than the builder's method.
+     */
+    private static DjlReranker.Builder configure(Options options) throws UsageException {
+        DjlReranker.Builder builder = DjlReranker.builder().model(options.model());
+        try {
+            if (options.device() != null) {
+                builder.device(options.device());
+            }
+        } catch (IllegalArgumentException e) {
+            throw new UsageException("--device: " + e.getMessage(), e);
+        }
+        try {
+            if (options.maxLength() != null) {
+                builder.maxLength(options.maxLength());
+            }
+        } catch (IllegalArgumentException e) {
+            throw new UsageException("--max-length: " + e.getMessage(), e);
+        }
+        try {
+            if (options.batchSize() != null) {
+                builder.batchSize(options.batchSize());
+            }
+        } catch (IllegalArgumentException e) {
+            throw new UsageException("--batch-size: " + e.getMessage(), e);
+        }
+        if (options.truncation() != null) {
+            builder.truncation(options.truncation());
+        }
+        return builder.scoreMode(options.raw() ? ScoreMode.RAW : ScoreMode.AUTO);
+    }
+
+    private static List<ScoredDocument> rank(DjlReranker.Builder builder, Options options, List<String> documents)
+            throws UsageException {
+        try (DjlReranker reranker = load(builder)) {
+            return options.topK() == null
+                    ? reranker.rerank(options.query(), documents)
+                    : reranker.rerank(options.query(), documents, options.topK());
+        }
+    }
+
+    /** The builder's only argument check against the model itself is the maximum length. */
+    private static DjlReranker load(DjlReranker.Builder builder) throws UsageException {
+        try {
+            return builder.build();
+        } catch (IllegalArgumentException e) {
+            throw new UsageException("--max-length: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Nothing to rank, so the model is not loaded (loading a real one takes seconds); the model
+     * directory is still checked, so that a wrong path fails the same way with or without documents.
+     */
+    private static List<ScoredDocument> noDocuments(Options options, PrintStream err) {
+        if (!Files.isDirectory(options.model())) {
+            // Worded as the library words it when it loads, so both paths fail alike.
+            throw new RerankerException("model directory " + options.model() + " does not exist or is not a"
+                    + " directory; pass the directory that holds the model (model.pt) and its tokenizer.json");
+        }
+        if (!options.json()) {
+            err.println("no documents given: nothing to rank");
+        }
+        return List.of();
+    }
+
+    private static int badArguments(UsageException e, PrintStream err) {
+        err.println("error: " + oneLine(e.getMessage()));
+        err.println();
+        err.print(Options.USAGE);
+        err.flush();
+        return BAD_ARGUMENTS;
+    }
+
+    private static int failed(Throwable e, boolean verbose, PrintStream err) {
+        // The library's messages are written for the user; anything else is a surprise, so say what it was.
+        String message = e instanceof RerankerException && e.getMessage() != null ? e.getMessage() : e.toString();
+        err.println("error: " + oneLine(message));
+        if (verbose) {
+            e.printStackTrace(err);
+        }
+        err.flush();
+        return FAILED;
+    }
+
+    /** Messages can carry a native library's multi-line text; the contract is one line. */
+    private static String oneLine(String message) {
+        return String.valueOf(message).strip().replaceAll("\\s*\\R\\s*", " ");
+    }
+}
