@@ -1,5 +1,6 @@
 package dev.reranker.bench;
 
+import dev.reranker.djl.Backend;
 import dev.reranker.djl.DjlReranker;
 
 import java.util.ArrayList;
@@ -27,7 +28,8 @@ import org.openjdk.jmh.annotations.Warmup;
  * second.
  *
  * <pre>
- * java -jar reranker-bench/target/benchmarks.jar ThroughputBenchmark -p batchSize=8,32 -p model=/path/to/model
+ * java -jar reranker-bench/target/benchmarks.jar ThroughputBenchmark -p batchSize=8,32 -p model=/path/to/model \
+ *     -p backend=NATIVE,TORCHSCRIPT
  * </pre>
  */
 @State(Scope.Benchmark)
@@ -48,13 +50,21 @@ public class ThroughputBenchmark {
     @Param("100")
     public int documents;
 
+    /** {@code AUTO}, {@code NATIVE} or {@code TORCHSCRIPT}; see {@link Backend}. */
+    @Param("AUTO")
+    public String backend;
+
     private DjlReranker reranker;
     private List<String> docs;
     private final String query = "how does a cross encoder rank documents for search";
 
     @Setup(Level.Trial)
     public void setUp() throws Exception {
-        reranker = DjlReranker.builder().model(BenchModels.resolve(model)).batchSize(batchSize).build();
+        reranker = DjlReranker.builder()
+                .model(BenchModels.resolve(model))
+                .backend(Backend.valueOf(backend))
+                .batchSize(batchSize)
+                .build();
         Random random = new Random(42);
         String[] words = {"search", "rank", "document", "query", "the", "model", "reads", "both", "java",
             "relevance", "score", "panda", "bear", "cross", "encoder", "library", "fast", "batch"};
