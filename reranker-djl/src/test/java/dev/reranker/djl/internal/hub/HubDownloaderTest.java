@@ -211,11 +211,11 @@ final class HubDownloaderTest {
     void snapshot_stalledBody_failsAfterTimeout() throws IOException {
         FakeHub hub = hub();
         hub.stall = "model.safetensors";
-        HubDownloader downloader = new HubDownloader(hub.endpoint(), cache, null, false, Duration.ofMillis(300));
+        HubDownloader downloader = new HubDownloader(hub.endpoint(), cache, null, false, Duration.ofSeconds(1));
 
         RerankerException e = assertThrows(RerankerException.class, () -> downloader.snapshot(REPO, "main"));
 
-        assertTrue(e.getMessage().contains("no data for 0.3 s"), e.getMessage());
+        assertTrue(e.getMessage().contains("no data for 1.0 s"), e.getMessage());
         assertFalse(blobNames().contains(hub.etag("model.safetensors")));
     }
 
@@ -223,8 +223,8 @@ final class HubDownloaderTest {
     void snapshot_slowButSteadyBody_outlastsTheTimeout() throws IOException {
         FakeHub hub = hub();
         hub.slow = "model.safetensors";
-        hub.slowPauseMillis = 100; // ten pieces: about a second in all, against a 300 ms timeout
-        HubDownloader downloader = new HubDownloader(hub.endpoint(), cache, null, false, Duration.ofMillis(300));
+        hub.slowPauseMillis = 150; // ten pieces: 1.5 s in all, against a 1 s timeout (short ones flake on busy machines)
+        HubDownloader downloader = new HubDownloader(hub.endpoint(), cache, null, false, Duration.ofSeconds(1));
 
         Path dir = downloader.snapshot(REPO, "main");
 
