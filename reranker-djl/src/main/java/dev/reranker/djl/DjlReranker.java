@@ -10,6 +10,7 @@ import dev.reranker.djl.internal.HfTokenizer;
 import dev.reranker.djl.internal.ModelBackend;
 import dev.reranker.djl.internal.ModelFiles;
 import dev.reranker.djl.internal.TorchScriptBackend;
+import dev.reranker.djl.internal.hub.HubDownloader;
 import dev.reranker.djl.internal.nativemodel.NativeBackend;
 import dev.reranker.internal.CrossEncoderPipeline;
 import dev.reranker.internal.Inputs;
@@ -20,6 +21,7 @@ import ai.djl.Device;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
@@ -45,9 +47,10 @@ import org.slf4j.LoggerFactory;
  * }
  * }</pre>
  *
- * <p>The model directory holds a TorchScript {@code model.pt} and the model's {@code tokenizer.json},
- * and usually {@code config.json} and {@code tokenizer_config.json}, from which the maximum length,
- * the pad token and whether the model takes token type ids are read.
+ * <p>The model is a Hugging Face checkpoint directory (or Hub id): {@code config.json},
+ * {@code model.safetensors}, {@code tokenizer.json} and usually {@code tokenizer_config.json}, run by
+ * the native backend; or a TorchScript {@code model.pt} with its {@code tokenizer.json}. The maximum
+ * length, the pad token and whether the model takes token type ids are read from the files.
  *
  * <p>DJL is kept offline: it neither downloads nor probes the network, unless {@code DJL_OFFLINE}
  * or {@code ai.djl.offline} is set otherwise.
@@ -66,7 +69,7 @@ public final class DjlReranker implements Reranker {
     private boolean closed; // guarded by lifecycle
 
     private DjlReranker(Builder builder) {
-        ModelFiles files = ModelFiles.read(builder.model);
+        ModelFiles files = ModelFiles.read(builder.resolveModel());
         String deviceName = builder.device;
         int labels = files.numLabels();
         if (labels > 2) {
@@ -254,6 +257,10 @@ public final class DjlReranker implements Reranker {
     public static final class Builder {
 
         private Path model;
+        private String modelId;
+        private String revision = "main";
+        private boolean offline;
+        private Map<String, String> environment = System.getenv();
         private String device = "cpu";
         private int maxLength; // 0: the model's own limit
         private int batchSize = 32;
@@ -266,10 +273,64 @@ public final class DjlReranker implements Reranker {
 
         private Builder() {}
 
-        /** The model directory: {@code model.pt} and {@code tokenizer.json}, with the model's configuration. */
+        /**
+         * The model directory: a Hugging Face checkpoint ({@code config.json}, {@code model.safetensors},
+         * {@code tokenizer.json}, ...) or a TorchScript {@code model.pt} with its {@code tokenizer.json}.
+         */
         public Builder model(Path directory) {
             this.model = Objects.requireNonNull(directory, "directory");
+            this.modelId = null;
             return this;
+        }
+
+        /**
+         * A local directory, or a Hugging Face model id such as {@code "BAAI/bge-reranker-base"},
+         * fetched once into the shared Hugging Face cache ({@code $HF_HUB_CACHE}, else
+         * {@code $HF_HOME/hub}, else {@code ~/.cache/huggingface/hub}) from {@code $HF_ENDPOINT}
+         * (default {@code https://huggingface.co}), with {@code $HF_TOKEN} for gated models. With
+         * {@code HF_HUB_OFFLINE=1} or {@link #offline(boolean)} only the cache is used.
+         */
+        public Builder model(String directoryOrModelId) {
+            Objects.requireNonNull(directoryOrModelId, "directoryOrModelId");
+            if (Files.isDirectory(Path.of(directoryOrModelId))) {
+                return model(Path.of(directoryOrModelId));
+            }
+            if (!HubDownloader.looksLikeRepoId(directoryOrModelId)) {
+                throw new IllegalArgumentException("model must be an existing directory or a Hugging Face model id"
+                        + " (organisation/name), was \"" + directoryOrModelId + "\"");
+            }
+            this.modelId = directoryOrModelId;
+            this.model = null;
+            return this;
+        }
+
+        /** The branch, tag or commit of a Hub model (default {@code main}). */
+        public Builder revision(String revision) {
+            Objects.requireNonNull(revision, "revision");
+            if (revision.isBlank() || revision.contains("..")) {
+                throw new IllegalArgumentException("revision must be a branch, tag or commit, was \"" + revision + "\"");
+            }
+            this.revision = revision;
+            return this;
+        }
+
+        /** Use only the local Hugging Face cache for Hub models, as {@code HF_HUB_OFFLINE=1} does. */
+        public Builder offline(boolean offline) {
+            this.offline = offline;
+            return this;
+        }
+
+        /** The environment the Hub settings are read from; for tests. */
+        Builder environment(Map<String, String> environment) {
+            this.environment = Map.copyOf(environment);
+            return this;
+        }
+
+        private Path resolveModel() {
+            if (model != null) {
+                return model;
+            }
+            return HubDownloader.fromEnvironment(environment, offline).snapshot(modelId, revision);
         }
 
         /** {@code cpu} (the default), {@code gpu} or {@code gpu:N}. */
@@ -360,8 +421,9 @@ public final class DjlReranker implements Reranker {
          * @throws RerankerException if a file is missing or unreadable, or the device is not there
          */
         public DjlReranker build() {
-            if (model == null) {
-                throw new IllegalStateException("no model set: call model(Path) with the model directory");
+            if (model == null && modelId == null) {
+                throw new IllegalStateException("no model set: call model(Path) with the model directory,"
+                        + " or model(String) with a directory or a Hugging Face model id");
             }
             return new DjlReranker(this);
         }

@@ -149,7 +149,8 @@ final class BuildFailuresTest {
     @Test
     void otherSetters_rejectBadValues() {
         DjlReranker.Builder b = DjlReranker.builder();
-        assertThrows(NullPointerException.class, () -> b.model(null));
+        assertThrows(NullPointerException.class, () -> b.model((java.nio.file.Path) null));
+        assertThrows(NullPointerException.class, () -> b.model((String) null));
         assertThrows(NullPointerException.class, () -> b.truncation(null));
         assertThrows(NullPointerException.class, () -> b.scoreMode(null));
         assertThrows(NullPointerException.class, () -> b.slidingWindows(null, 3));

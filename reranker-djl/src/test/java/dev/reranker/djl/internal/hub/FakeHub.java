@@ -36,9 +36,9 @@ import java.util.regex.Pattern;
  * {@code /cdn/{sha256}} carrying X-Linked-Etag and X-Linked-Size; failures carry X-Error-Code. It
  * records every request and misbehaves on cue. Bound to 127.0.0.1 only.
  */
-final class FakeHub implements AutoCloseable {
+public final class FakeHub implements AutoCloseable {
 
-    static final String REPO = "tiny/bert-reranker";
+    public static final String REPO = "tiny/bert-reranker";
     static final String COMMIT = "5d3b0a6c1e2f4a7b8c9d0e1f2a3b4c5d6e7f8091";
     private static final Pattern RESOLVE = Pattern.compile("/([^/]+/[^/]+)/resolve/([^/]+)/(.+)");
 
@@ -77,7 +77,7 @@ final class FakeHub implements AutoCloseable {
         server.start();
     }
 
-    static FakeHub serving(Map<String, byte[]> files) {
+    public static FakeHub serving(Map<String, byte[]> files) {
         try {
             return new FakeHub(files);
         } catch (IOException e) {
@@ -86,7 +86,7 @@ final class FakeHub implements AutoCloseable {
     }
 
     /** Every file of the tiny-bert fixture, read from the test classpath. */
-    static Map<String, byte[]> tinyBert() {
+    public static Map<String, byte[]> tinyBert() {
         URL url = FakeHub.class.getResource("/fixtures/tiny-bert");
         if (url == null) {
             throw new IllegalStateException("no fixture fixtures/tiny-bert on the test classpath");
@@ -104,7 +104,7 @@ final class FakeHub implements AutoCloseable {
         return files;
     }
 
-    URI endpoint() {
+    public URI endpoint() {
         return URI.create("http://127.0.0.1:" + server.getAddress().getPort());
     }
 
