@@ -16,7 +16,7 @@ import java.util.Set;
  * reranker's own rules for the numbers (positive, within the model's limit) are left to its builder.
  *
  * @param help {@code --help}: print the usage and do nothing else; the other fields are then unset
- * @param model the model directory
+ * @param model a model directory or a Hugging Face model id; {@link #DEFAULT_MODEL} when not given
  * @param query the query
  * @param docsFile where to read the documents from, or {@code null} to take {@link #documents()}
  * @param documents the positional arguments; empty when {@code docsFile} is set
@@ -31,7 +31,7 @@ import java.util.Set;
  */
 record Options(
         boolean help,
-        Path model,
+        String model,
         String query,
         Path docsFile,
         List<String> documents,
@@ -42,15 +42,21 @@ record Options(
         Truncation truncation,
         boolean raw,
         boolean json,
-        boolean verbose) {
+        boolean verbose,
+        boolean offline) {
+
+    /** The model used without {@code --model}: small, English, and what most users start with. */
+    static final String DEFAULT_MODEL = "cross-encoder/ms-marco-MiniLM-L-6-v2";
 
     static final String USAGE = String.join(System.lineSeparator(),
-            "usage: java -jar reranker-cli.jar --model PATH --query TEXT [options] [DOCUMENT ...]",
+            "usage: java -jar reranker-cli.jar [--model PATH|ID] --query TEXT [options] [DOCUMENT ...]",
             "",
             "Ranks documents by their relevance to a query with a cross-encoder model, best first.",
             "",
-            "  --model PATH            the model directory: model.pt, tokenizer.json and the model's",
-            "                          config files (required)",
+            "  --model PATH|ID         a model directory (a Hugging Face checkpoint, or a TorchScript",
+            "                          model.pt with its tokenizer.json), or a Hugging Face model id fetched",
+            "                          into the Hugging Face cache; default " + DEFAULT_MODEL,
+            "  --offline               use only the Hugging Face cache (as HF_HUB_OFFLINE=1 does)",
             "  --query TEXT            the query (required)",
             "  --docs-file FILE        read the documents from FILE, a UTF-8 JSON array of strings,",
             "                          instead of from the arguments",
@@ -83,9 +89,9 @@ record Options(
      */
     static Options parse(String[] args) throws UsageException {
         if (asksForHelp(args)) {
-            return new Options(true, null, null, null, List.of(), null, null, null, null, null, false, false, false);
+            return new Options(true, null, null, null, List.of(), null, null, null, null, null, false, false, false, false);
         }
-        Path model = null;
+        String model = DEFAULT_MODEL;
         String query = null;
         Path docsFile = null;
         List<String> documents = new ArrayList<>();
@@ -97,6 +103,7 @@ record Options(
         boolean raw = false;
         boolean json = false;
         boolean verbose = false;
+        boolean offline = false;
 
         Set<String> seen = new HashSet<>();
         boolean optionsEnded = false;
@@ -115,7 +122,7 @@ record Options(
                 throw new UsageException(arg + " is given more than once");
             }
             switch (arg) {
-                case "--model" -> model = path(arg, value(args, ++i, arg, "a directory"));
+                case "--model" -> model = value(args, ++i, arg, "a directory or a Hugging Face model id");
                 case "--query" -> query = value(args, ++i, arg, "the query text");
                 case "--docs-file" -> docsFile = path(arg, value(args, ++i, arg, "a file"));
                 case "--max-length" -> maxLength = integer(arg, value(args, ++i, arg, "a number of tokens"));
@@ -126,12 +133,13 @@ record Options(
                 case "--raw" -> raw = true;
                 case "--json" -> json = true;
                 case "--verbose" -> verbose = true;
+                case "--offline" -> offline = true;
                 default -> throw new UsageException("unknown option " + arg
                         + (arg.startsWith("--") ? "" : " (documents that start with \"-\" go after --)"));
             }
         }
-        if (model == null) {
-            throw new UsageException("missing --model: give the model directory");
+        if (model.isBlank()) {
+            throw new UsageException("--model needs a directory or a Hugging Face model id, got an empty string");
         }
         if (query == null) {
             throw new UsageException("missing --query: give the query text");
@@ -141,7 +149,7 @@ record Options(
                     + documents.size() + " argument" + (documents.size() == 1 ? "" : "s") + " besides --docs-file)");
         }
         return new Options(false, model, query, docsFile, documents, maxLength, batchSize, device, topK, truncation,
-                raw, json, verbose);
+                raw, json, verbose, offline);
     }
 
     private static boolean asksForHelp(String[] args) {

@@ -10,6 +10,7 @@ import java.io.FileOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 
@@ -104,7 +105,14 @@ public final class RerankCli {
      * usage error naming our option rather than the builder's method.
      */
     private static DjlReranker.Builder configure(Options options) throws UsageException {
-        DjlReranker.Builder builder = DjlReranker.builder().model(options.model());
+        DjlReranker.Builder builder = DjlReranker.builder().offline(options.offline());
+        try {
+            builder.model(options.model());
+        } catch (IllegalArgumentException notAnId) {
+            // Neither a directory nor a Hub id: take it as the directory it was meant to be, so a
+            // wrong path fails at load as "does not exist" (exit 1) like any other missing file.
+            builder.model(Path.of(options.model()));
+        }
         try {
             if (options.device() != null) {
                 builder.device(options.device());
@@ -155,7 +163,7 @@ public final class RerankCli {
      * directory is still checked, so that a wrong path fails the same way with or without documents.
      */
     private static List<ScoredDocument> noDocuments(Options options, PrintStream err) {
-        if (!Files.isDirectory(options.model())) {
+        if (!Files.isDirectory(Path.of(options.model())) && !looksLikeModelId(options.model())) {
             // Worded as the library words it when it loads, so both paths fail alike.
             throw new RerankerException("model directory " + options.model() + " does not exist or is not a"
                     + " directory; pass the directory that holds the model (model.pt) and its tokenizer.json");
@@ -164,6 +172,16 @@ public final class RerankCli {
             err.println("no documents given: nothing to rank");
         }
         return List.of();
+    }
+
+    /** Whether the builder takes this as a Hub id (it refuses what is neither a directory nor an id). */
+    private static boolean looksLikeModelId(String model) {
+        try {
+            DjlReranker.builder().model(model);
+            return true;
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
     }
 
     private static int badArguments(UsageException e, PrintStream err) {
@@ -176,7 +194,10 @@ public final class RerankCli {
 
     private static int failed(Throwable e, boolean verbose, PrintStream err) {
         // The library's messages are written for the user; anything else is a surprise, so say what it was.
-        String message = e instanceof RerankerException && e.getMessage() != null ? e.getMessage() : e.toString();
+        String message = e instanceof RerankerException && e.getMessage() != null
+                // The library speaks of its API; here the way to a local directory is the option.
+                ? e.getMessage().replace("model(Path)", "--model DIR")
+                : e.toString();
         err.println("error: " + oneLine(message));
         if (verbose) {
             e.printStackTrace(err);

@@ -21,7 +21,7 @@ final class OptionsTest {
         Options options = Options.parse(new String[] {"--model", "m", "--query", "q", "a", "b"});
 
         assertFalse(options.help());
-        assertEquals(Path.of("m"), options.model());
+        assertEquals("m", options.model());
         assertEquals("q", options.query());
         assertEquals(List.of("a", "b"), options.documents());
         assertNull(options.docsFile());
@@ -88,7 +88,7 @@ final class OptionsTest {
         UsageException e = assertThrows(UsageException.class,
                 () -> Options.parse(new String[] {"--model", "--query", "q"}));
 
-        assertEquals("--model needs a value (a directory), but is followed by --query", e.getMessage());
+        assertEquals("--model needs a value (a directory or a Hugging Face model id), but is followed by --query", e.getMessage());
     }
 
     @Test
@@ -120,10 +120,12 @@ final class OptionsTest {
     }
 
     @Test
-    void parse_missingModel_isAnError() {
-        UsageException e = assertThrows(UsageException.class, () -> Options.parse(new String[] {"--query", "q"}));
+    void parse_noModel_usesTheDefaultHubModel() throws UsageException {
+        Options options = Options.parse(new String[] {"--query", "q"});
 
-        assertTrue(e.getMessage().startsWith("missing --model"), e.getMessage());
+        assertEquals("cross-encoder/ms-marco-MiniLM-L-6-v2", options.model());
+        assertFalse(options.offline());
+        assertTrue(Options.parse(new String[] {"--query", "q", "--offline"}).offline());
     }
 
     /** Parses {@code args} after a valid {@code --model} and {@code --query}. */

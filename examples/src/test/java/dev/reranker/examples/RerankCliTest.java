@@ -232,8 +232,18 @@ final class RerankCliTest {
     }
 
     @Test
-    void run_missingModel_exits2() {
-        run(List.of("--query", QUERY, "--json"), DOCUMENTS).assertBadArguments("--model");
+    void run_hubModelOfflineAndNotCached_exits1SayingHowToUseALocalDirectory() {
+        Result result = run(List.of("--model", "nobody/no-such-reranker", "--offline", "--query", QUERY, "--json"),
+                DOCUMENTS);
+
+        result.assertFailed();
+        assertTrue(result.err.contains("nobody/no-such-reranker"), result.err);
+        assertTrue(result.err.contains("--model DIR"), result.err);
+    }
+
+    @Test
+    void run_emptyModel_exits2() {
+        run(List.of("--model", "", "--query", QUERY, "--json"), DOCUMENTS).assertBadArguments("--model");
     }
 
     @Test
