@@ -136,4 +136,13 @@ final class NativeConfigFailuresTest {
         Path dir = withConfig(c -> c.addProperty("intermediate_size", 48));
         assertMentions(buildFails(dir), "encoder.layer.0.intermediate.dense.weight", "[64, 32]", "[48, 32]");
     }
+
+    @Test
+    void build_withoutConfigJson_saysTheNativeBackendNeedsIt() throws IOException {
+        Path dir = Fixtures.copy(Fixtures.BERT, temp.resolve("m"));
+        Files.delete(dir.resolve("config.json"));
+        RerankerException e = assertThrows(RerankerException.class,
+                () -> DjlReranker.builder().model(dir).maxLength(64).build());
+        assertMentions(e, dir.resolve("config.json").toString(), "does not exist");
+    }
 }
