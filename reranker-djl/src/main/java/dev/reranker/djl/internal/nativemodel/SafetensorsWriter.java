@@ -1,6 +1,6 @@
 package dev.reranker.djl.internal.nativemodel;
 
-import com.google.gson.Gson;
+import com.google.gson.GsonBuilder;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
 
@@ -178,15 +178,15 @@ public final class SafetensorsWriter {
             t.add("data_offsets", offsets);
             header.add(entry.name(), t);
         }
-        byte[] json = new Gson().toJson(header).getBytes(StandardCharsets.UTF_8);
+        byte[] json = new GsonBuilder().disableHtmlEscaping().create().toJson(header).getBytes(StandardCharsets.UTF_8);
         int padded = (json.length + 7) / 8 * 8;
 
         Path absolute = file.toAbsolutePath();
-        Path temp = null;
+        // Beside the target, so the move is a rename; created like any file (not createTempFile's
+        // owner-only permissions), since it becomes the checkpoint.
+        Path temp = absolute.resolveSibling(absolute.getFileName() + "." + UUID.randomUUID() + ".tmp");
+        boolean moved = false;
         try {
-            // Beside the target, so the move is a rename; created like any file (not createTempFile's
-            // owner-only permissions), since it becomes the checkpoint.
-            temp = absolute.resolveSibling(absolute.getFileName() + "." + UUID.randomUUID() + ".tmp");
             try (FileChannel out = FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
                 ByteBuffer start = ByteBuffer.allocate(8 + padded).order(ByteOrder.LITTLE_ENDIAN);
                 start.putLong(padded).put(json);
@@ -194,10 +194,12 @@ public final class SafetensorsWriter {
                     start.put((byte) ' ');
                 }
                 writeFully(out, start.flip());
-                ByteBuffer chunk = ByteBuffer.allocate(CHUNK_ELEMENTS * 4).order(ByteOrder.LITTLE_ENDIAN);
+                // Direct, and raw bytes go through it in slices, so the channel never copies a whole
+                // tensor into a temporary native buffer.
+                ByteBuffer chunk = ByteBuffer.allocateDirect(CHUNK_ELEMENTS * 4).order(ByteOrder.LITTLE_ENDIAN);
                 for (Entry entry : layout) {
                     if (entry.bytes() != null) {
-                        writeFully(out, ByteBuffer.wrap(entry.bytes()));
+                        writeBytes(out, entry.bytes(), chunk);
                     } else {
                         writeFloats(out, entry, chunk);
                     }
@@ -209,15 +211,25 @@ public final class SafetensorsWriter {
             } catch (AtomicMoveNotSupportedException e) {
                 Files.move(temp, absolute, StandardCopyOption.REPLACE_EXISTING);
             }
+            moved = true;
         } catch (IOException e) {
-            if (temp != null) {
+            throw new RerankerException("could not write " + absolute + ": " + e, e);
+        } finally {
+            if (!moved) {
                 try {
                     Files.deleteIfExists(temp);
-                } catch (IOException suppressed) {
-                    e.addSuppressed(suppressed);
+                } catch (IOException ignored) {
+                    // the failure being thrown matters more than a stray temporary file
                 }
             }
-            throw new RerankerException("could not write " + absolute + ": " + e, e);
+        }
+    }
+
+    private static void writeBytes(FileChannel out, byte[] bytes, ByteBuffer chunk) throws IOException {
+        for (int from = 0; from < bytes.length; from += chunk.capacity()) {
+            chunk.clear();
+            chunk.put(bytes, from, Math.min(chunk.capacity(), bytes.length - from));
+            writeFully(out, chunk.flip());
         }
     }
 

@@ -24,6 +24,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -109,14 +110,17 @@ final class SafetensorsWriterTest {
         for (int i = 0; i < big.length; i++) {
             big[i] = (float) Math.sin(i * 0.001) * (1 + i % 7);
         }
+        ByteBuffer raw = ByteBuffer.allocate(big.length * 4).order(ByteOrder.LITTLE_ENDIAN);
+        raw.asFloatBuffer().put(big);
         mixed().put("e.big", big, new long[] {1000, 300}, SafetensorsWriter.Dtype.F16)
                 .put("f.big", big, new long[] {300_000}, SafetensorsWriter.Dtype.BF16)
                 .put("g.big", big, new long[] {3, 100_000}, SafetensorsWriter.Dtype.F32)
+                .putRaw("h.big", "F32", new long[] {300, 1000}, raw.array())
                 .write(file);
         try (SafetensorsFile read = SafetensorsFile.open(file);
                 NDManager manager = Engines.pytorch().newBaseManager()) {
             Map<String, SafetensorsFile.Tensor> tensors = read.tensors();
-            assertEquals(7, tensors.size());
+            assertEquals(8, tensors.size());
             assertArrayEquals(new long[] {2, 3}, tensors.get("b.weight").shape());
             assertArrayEquals(WEIGHT, floats(read, manager, "b.weight"), "F32 exactly");
             assertArrayEquals(new float[] {0.5f, -0.25f, 1.0078125f}, floats(read, manager, "a.bias"),
@@ -125,6 +129,7 @@ final class SafetensorsWriterTest {
             float[] f16 = floats(read, manager, "e.big");
             float[] bf16 = floats(read, manager, "f.big");
             assertArrayEquals(big, floats(read, manager, "g.big"));
+            assertArrayEquals(big, floats(read, manager, "h.big"), "raw bytes, written in slices");
             for (int i = 0; i < big.length; i++) {
                 assertEquals(SafetensorsFile.halfToFloat(SafetensorsWriter.floatToHalf(big[i])), f16[i], 0f, "F16 " + i);
                 assertEquals(Float.intBitsToFloat((SafetensorsWriter.floatToBfloat16(big[i]) & 0xffff) << 16), bf16[i],
@@ -140,6 +145,18 @@ final class SafetensorsWriterTest {
         try (NDArray array = file.load(manager, file.tensors().get(name))) {
             return array.toFloatArray();
         }
+    }
+
+    @Test
+    void write_namesWithJsonSpecialCharacters_areStoredAsGiven() throws IOException {
+        Path file = temp.resolve("names.safetensors");
+        String name = "layer.<0>&'=\"quoted\"\\ü";
+        new SafetensorsWriter().put(name, new float[] {1}, new long[] {1}, SafetensorsWriter.Dtype.F32).write(file);
+        try (SafetensorsFile read = SafetensorsFile.open(file)) {
+            assertEquals(Set.of(name), read.tensors().keySet());
+        }
+        String header = new String(Files.readAllBytes(file), StandardCharsets.UTF_8);
+        assertTrue(header.contains("layer.<0>&'="), "not HTML-escaped: " + header);
     }
 
     @Test
