@@ -43,7 +43,7 @@ final class NativeBackendChoiceTest {
         return description.substring(at + "backend=".length(), description.indexOf(',', at));
     }
 
-    /** Raw logits of the default-setting reference cases, and those logits as the reference has them. */
+    /** Every reference case at the default settings scores its reference raw logit. */
     private static void assertMatchesReference(DjlReranker reranker, String fixture) {
         JsonObject setting = Fixtures.reference(fixture).getAsJsonArray("settings").get(0).getAsJsonObject();
         JsonArray cases = setting.getAsJsonArray("cases");

@@ -26,6 +26,8 @@ final class NativeWeightFaultsTest {
     @TempDir
     Path temp;
 
+    private int directories;
+
     private static RerankerException buildFails(Path dir) {
         return assertThrows(RerankerException.class, () -> Checkpoints.raw(dir));
     }
@@ -40,9 +42,9 @@ final class NativeWeightFaultsTest {
         return Checkpoints.checkpoint(Checkpoints.BERT, tensors, temp.resolve("m"));
     }
 
-    /** tiny-bert with model.safetensors replaced by these bytes. */
+    /** tiny-bert, in a new directory, with model.safetensors replaced by these bytes. */
     private Path withWeightFile(byte[] bytes) throws IOException {
-        Path dir = Checkpoints.copyWithoutWeights(Checkpoints.BERT, temp.resolve("m"));
+        Path dir = Checkpoints.copyWithoutWeights(Checkpoints.BERT, temp.resolve("m" + directories++));
         Files.write(dir.resolve("model.safetensors"), bytes);
         return dir;
     }
@@ -112,7 +114,6 @@ final class NativeWeightFaultsTest {
             bytes.putLong(length).put("{\"__metadata__\": {}}".getBytes(StandardCharsets.UTF_8));
             Path dir = withWeightFile(bytes.array());
             assertMentions(buildFails(dir), dir.resolve("model.safetensors").toString(), "header length " + length);
-            deleteRecursively(dir);
         }
     }
 
@@ -124,7 +125,6 @@ final class NativeWeightFaultsTest {
             bytes.putLong(text.length).put(text);
             Path dir = withWeightFile(bytes.array());
             assertMentions(buildFails(dir), dir.resolve("model.safetensors").toString(), "not a JSON object");
-            deleteRecursively(dir);
         }
     }
 
@@ -141,15 +141,6 @@ final class NativeWeightFaultsTest {
             bytes.putLong(text.length).put(text);
             Path dir = withWeightFile(bytes.array());
             assertMentions(buildFails(dir), dir.resolve("model.safetensors").toString(), "classifier.bias");
-            deleteRecursively(dir);
-        }
-    }
-
-    private static void deleteRecursively(Path dir) throws IOException {
-        try (var files = Files.walk(dir)) {
-            for (Path p : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
-                Files.delete(p);
-            }
         }
     }
 }
