@@ -10,6 +10,7 @@ import dev.reranker.djl.internal.Engines;
 import dev.reranker.djl.internal.ModelBackend;
 import dev.reranker.internal.PaddedBatch;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
@@ -34,7 +35,13 @@ public final class NativeBackend implements ModelBackend {
     }
 
     public static NativeBackend load(Path directory, JsonObject config, Device device) {
-        EncoderConfig encoder = EncoderConfig.from(config, directory.resolve("config.json"));
+        Path configFile = directory.resolve("config.json");
+        if (!Files.isRegularFile(configFile)) {
+            // Otherwise the empty config reads as an unsupported model_type "" of a file that is not there.
+            throw new RerankerException(configFile + " does not exist; the native backend builds the model from the"
+                    + " checkpoint's config.json, which save_pretrained writes beside model.safetensors");
+        }
+        EncoderConfig encoder = EncoderConfig.from(config, configFile);
         NDManager manager = Engines.pytorch().newBaseManager(device);
         try (Weights weights = Weights.open(directory, manager)) {
             return new NativeBackend(new CrossEncoderModel(encoder, weights, manager));
