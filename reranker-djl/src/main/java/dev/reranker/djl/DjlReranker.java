@@ -109,7 +109,7 @@ public final class DjlReranker implements Reranker {
     private static ModelBackend loadBackend(Backend backend, ModelFiles files, Device device, boolean tokenTypes) {
         Path dir = files.directory();
         if (backend == Backend.AUTO) {
-            if (NativeBackend.canLoad(dir)) {
+            if (NativeBackend.preferredFor(dir, files.config())) {
                 backend = Backend.NATIVE;
             } else if (Files.isRegularFile(dir.resolve("model.pt"))) {
                 backend = Backend.TORCHSCRIPT;
@@ -119,6 +119,11 @@ public final class DjlReranker implements Reranker {
         }
         if (backend == Backend.NATIVE) {
             if (!NativeBackend.canLoad(dir)) {
+                if (Files.isRegularFile(dir.resolve("model.pt"))) {
+                    throw new RerankerException("backend NATIVE needs safetensors weights (model.safetensors or"
+                            + " model.safetensors.index.json), and " + dir + " has only a TorchScript model.pt;"
+                            + " use backend(Backend.TORCHSCRIPT) or Backend.AUTO");
+                }
                 throw NativeBackend.missingWeights(dir);
             }
             return NativeBackend.load(dir, files.config(), device);

@@ -87,6 +87,19 @@ final class NativeBackendChoiceTest {
         }
     }
 
+    @Test
+    void bothWeights_unsupportedArchitecture_autoFallsBackToTorchScript() throws IOException {
+        Path dir = both(Fixtures.BERT);
+        String config = Files.readString(dir.resolve("config.json"));
+        Files.writeString(dir.resolve("config.json"),
+                config.replace("BertForSequenceClassification", "NewBertForSequenceClassification"));
+        try (DjlReranker auto = build(dir, Backend.AUTO)) {
+            assertEquals("torchscript", backendOf(auto));
+            assertMatchesReference(auto, Fixtures.BERT);
+        }
+        assertThrows(RerankerException.class, () -> build(dir, Backend.NATIVE));
+    }
+
     /**
      * The same choice, proved by the outputs rather than the description: tiny-bert-f16's weights
      * differ from the TorchScript model's, so each backend can only match its own reference.

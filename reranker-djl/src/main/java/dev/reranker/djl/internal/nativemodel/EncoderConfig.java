@@ -32,6 +32,16 @@ record EncoderConfig(
             + "RobertaForSequenceClassification (model_type bert, xlm-roberta, roberta, camembert)";
     private static final Set<String> ACTIVATIONS = Set.of("gelu", "gelu_new", "gelu_pytorch_tanh", "relu");
 
+    /** Whether {@link #from} would take this configuration's architecture. */
+    static boolean supportsArchitecture(JsonObject config) {
+        try {
+            family(architecture(config), text(config, "model_type", "").toLowerCase(Locale.ROOT), Path.of("config.json"));
+            return true;
+        } catch (RerankerException e) {
+            return false;
+        }
+    }
+
     static EncoderConfig from(JsonObject config, Path file) {
         String architecture = architecture(config);
         String modelType = text(config, "model_type", "").toLowerCase(Locale.ROOT);
@@ -59,7 +69,7 @@ record EncoderConfig(
         return new EncoderConfig(
                 family, hidden, integer(config, "num_hidden_layers", file), heads,
                 integer(config, "intermediate_size", file), activation,
-                (float) number(config, "layer_norm_eps", family == Family.BERT ? 1e-12 : 1e-5),
+                (float) number(config, "layer_norm_eps", 1e-12), // BertConfig's and XLMRobertaConfig's default
                 integer(config, "max_position_embeddings", file),
                 (int) number(config, "type_vocab_size", 2),
                 integer(config, "vocab_size", file),

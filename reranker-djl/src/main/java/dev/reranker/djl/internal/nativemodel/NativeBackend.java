@@ -30,6 +30,15 @@ public final class NativeBackend implements ModelBackend {
         return Weights.present(directory);
     }
 
+    /**
+     * Whether the native backend should run this directory under {@code Backend.AUTO}: it has
+     * safetensors weights, and either no TorchScript twin or an architecture we support.
+     */
+    public static boolean preferredFor(Path directory, JsonObject config) {
+        return canLoad(directory)
+                && (!Files.isRegularFile(directory.resolve("model.pt")) || EncoderConfig.supportsArchitecture(config));
+    }
+
     public static RerankerException missingWeights(Path directory) {
         return Weights.missingWeights(directory);
     }

@@ -61,7 +61,11 @@ final class Weights implements AutoCloseable {
         List<SafetensorsFile> opened = new ArrayList<>();
         try {
             for (String shard : shards(index)) {
-                Path file = directory.resolve(shard);
+                Path file = directory.resolve(shard).normalize();
+                if (!file.startsWith(directory.normalize())) {
+                    throw new RerankerException(index + " lists the shard " + shard
+                            + ", which is outside " + directory + "; shards must sit beside the index");
+                }
                 if (!Files.isRegularFile(file)) {
                     throw new RerankerException(index + " lists the shard " + shard + ", which is not in " + directory
                             + "; download the whole checkpoint again");

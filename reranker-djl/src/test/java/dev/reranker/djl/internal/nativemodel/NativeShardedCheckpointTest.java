@@ -83,6 +83,15 @@ final class NativeShardedCheckpointTest {
     }
 
     @Test
+    void index_namingAShardOutsideTheDirectory_isRefused() throws IOException {
+        Path dir = sharded(Checkpoints.BERT);
+        Path index = dir.resolve("model.safetensors.index.json");
+        Files.writeString(index, Files.readString(index).replace("\"" + SECOND + "\"", "\"../" + SECOND + "\""));
+        RerankerException e = assertThrows(RerankerException.class, () -> Checkpoints.raw(dir));
+        assertTrue(e.getMessage().contains("outside"), e.getMessage());
+    }
+
+    @Test
     void index_withoutWeightMap_failsNamingTheIndex() throws IOException {
         Path dir = sharded(Checkpoints.BERT);
         Files.writeString(dir.resolve("model.safetensors.index.json"), "{\"metadata\": {}}");
