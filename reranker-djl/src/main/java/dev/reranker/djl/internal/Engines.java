@@ -17,6 +17,7 @@ public final class Engines {
 
     public static Engine pytorch() {
         DjlRuntime.keepOffline();
+        NativeMemory.tune(); // before libtorch allocates anything
         try {
             return Engine.getEngine(ENGINE);
         } catch (RuntimeException | LinkageError e) {
