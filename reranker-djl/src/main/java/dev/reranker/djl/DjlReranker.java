@@ -80,7 +80,7 @@ public final class DjlReranker implements Reranker {
         ModelBackend loaded = null;
         try {
             int maxLength = maxLength(builder, files, tok.template().specialTokens());
-            loaded = loadBackend(builder.backend, files, Engines.device(deviceName),
+            loaded = loadBackend(builder.backend, builder.precision, files, Engines.device(deviceName),
                     files.usesTokenTypes(tok.template().distinguishesSides()));
             this.pipeline = new CrossEncoderPipeline(
                     new CrossEncoderPipeline.Settings(maxLength, builder.batchSize, builder.truncation,
@@ -100,13 +100,15 @@ public final class DjlReranker implements Reranker {
                 + ", device=" + deviceName + ", maxLength=" + pipeline.settings().maxLength()
                 + ", batchSize=" + builder.batchSize + ", truncation=" + builder.truncation
                 + ", scoreMode=" + builder.scoreMode
+                + (builder.precision == Precision.FP32 ? "" : ", precision=" + builder.precision)
                 + (builder.windowAggregation == null ? ""
                         : ", windows=" + builder.windowAggregation + "/overlap " + builder.windowOverlap)
                 + "}";
         logger.info("Loaded {}", description);
     }
 
-    private static ModelBackend loadBackend(Backend backend, ModelFiles files, Device device, boolean tokenTypes) {
+    private static ModelBackend loadBackend(
+            Backend backend, Precision precision, ModelFiles files, Device device, boolean tokenTypes) {
         Path dir = files.directory();
         if (backend == Backend.AUTO) {
             if (NativeBackend.preferredFor(dir, files.config())) {
@@ -126,7 +128,11 @@ public final class DjlReranker implements Reranker {
                 }
                 throw NativeBackend.missingWeights(dir);
             }
-            return NativeBackend.load(dir, files.config(), device);
+            return NativeBackend.load(dir, files.config(), device, precision == Precision.BF16);
+        }
+        if (precision != Precision.FP32) {
+            throw new IllegalArgumentException("precision " + precision + " needs the native backend (safetensors"
+                    + " weights); a TorchScript model.pt runs in the precision it was traced in");
         }
         return TorchScriptBackend.load(dir, device, tokenTypes);
     }
@@ -275,6 +281,7 @@ public final class DjlReranker implements Reranker {
         private int windowOverlap;
         private int predictors = 1;
         private Backend backend = Backend.AUTO;
+        private Precision precision = Precision.FP32;
 
         private Builder() {}
 
@@ -373,6 +380,16 @@ public final class DjlReranker implements Reranker {
          */
         public Builder backend(Backend backend) {
             this.backend = Objects.requireNonNull(backend, "backend");
+            return this;
+        }
+
+        /**
+         * The number format of the native backend (default {@link Precision#FP32}).
+         * {@link Precision#BF16} is several times faster on CPUs with bf16 instructions, at about
+         * 1e-2 of score; it needs safetensors weights.
+         */
+        public Builder precision(Precision precision) {
+            this.precision = Objects.requireNonNull(precision, "precision");
             return this;
         }
 

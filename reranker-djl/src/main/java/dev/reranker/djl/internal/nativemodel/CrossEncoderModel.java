@@ -1,6 +1,7 @@
 package dev.reranker.djl.internal.nativemodel;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.DataType;
@@ -46,8 +47,9 @@ final class CrossEncoderModel implements AutoCloseable {
     private final List<Layer> layers;
     private final Dense pooler; // BERT's pooler, or the RoBERTa head's dense layer
     private final Dense classifier;
+    private final Bf16Encoder bf16; // null in fp32
 
-    CrossEncoderModel(EncoderConfig config, Weights weights, NDManager manager) {
+    CrossEncoderModel(EncoderConfig config, Weights weights, NDManager manager, boolean bf16) {
         this.config = config;
         this.manager = manager;
         long h = config.hiddenSize();
@@ -69,6 +71,7 @@ final class CrossEncoderModel implements AutoCloseable {
                     dense(weights, p + "output.dense", h, i),
                     norm(weights, p + "output.LayerNorm", h)));
         }
+        this.bf16 = bf16 ? new Bf16Encoder(bf16Order(layers), config, manager, manager.getDevice()) : null;
         if (config.family() == EncoderConfig.Family.BERT) {
             pooler = dense(weights, "pooler.dense", h, h);
             classifier = dense(weights, "classifier", config.labels(), h);
@@ -76,6 +79,19 @@ final class CrossEncoderModel implements AutoCloseable {
             pooler = dense(weights, "classifier.dense", h, h);
             classifier = dense(weights, "classifier.out_proj", config.labels(), h);
         }
+    }
+
+    /** Each layer's tensors in the order of bf16_layer.pt's arguments. */
+    private static List<NDList> bf16Order(List<Layer> layers) {
+        List<NDList> out = new ArrayList<>();
+        for (Layer l : layers) {
+            out.add(new NDList(l.query().weight(), l.query().bias(), l.key().weight(), l.key().bias(),
+                    l.value().weight(), l.value().bias(), l.attentionOut().weight(), l.attentionOut().bias(),
+                    l.attentionNorm().gamma(), l.attentionNorm().beta(), l.intermediate().weight(),
+                    l.intermediate().bias(), l.output().weight(), l.output().bias(),
+                    l.outputNorm().gamma(), l.outputNorm().beta()));
+        }
+        return out;
     }
 
     private static Dense dense(Weights weights, String name, long out, long in) {
@@ -107,10 +123,14 @@ final class CrossEncoderModel implements AutoCloseable {
                     .add(embed(positions, positionEmbeddings))
                     .add(embed(types, typeEmbeddings));
             x = layerNorm(x, embeddingNorm);
-            for (Layer layer : layers) {
-                NDArray next = layer(layer, x, maskBias, rows, length);
-                x.close();
-                x = next;
+            if (bf16 != null) {
+                x = bf16.encode(x, maskBias);
+            } else {
+                for (Layer layer : layers) {
+                    NDArray next = layer(layer, x, maskBias, rows, length);
+                    x.close();
+                    x = next;
+                }
             }
             NDArray first = x.get(":, 0, :");
             NDArray logits = classifier.apply(Activation.tanh(pooler.apply(first)));
@@ -205,6 +225,9 @@ final class CrossEncoderModel implements AutoCloseable {
 
     @Override
     public void close() {
+        if (bf16 != null) {
+            bf16.close();
+        }
         manager.close();
     }
 }

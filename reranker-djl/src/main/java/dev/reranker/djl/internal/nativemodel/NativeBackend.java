@@ -43,7 +43,7 @@ public final class NativeBackend implements ModelBackend {
         return Weights.missingWeights(directory);
     }
 
-    public static NativeBackend load(Path directory, JsonObject config, Device device) {
+    public static NativeBackend load(Path directory, JsonObject config, Device device, boolean bf16) {
         Path configFile = directory.resolve("config.json");
         if (!Files.isRegularFile(configFile)) {
             // Otherwise the empty config reads as an unsupported model_type "" of a file that is not there.
@@ -53,7 +53,7 @@ public final class NativeBackend implements ModelBackend {
         EncoderConfig encoder = EncoderConfig.from(config, configFile);
         NDManager manager = Engines.pytorch().newBaseManager(device);
         try (Weights weights = Weights.open(directory, manager)) {
-            return new NativeBackend(new CrossEncoderModel(encoder, weights, manager));
+            return new NativeBackend(new CrossEncoderModel(encoder, weights, manager, bf16));
         } catch (RuntimeException e) {
             manager.close();
             throw e;
