@@ -41,8 +41,8 @@ class Bf16Layer(torch.nn.Module):
         q = F.linear(x, wq, bq).view(b, t, n, d).transpose(1, 2)
         k = F.linear(x, wk, bk).view(b, t, n, d).transpose(1, 2)
         v = F.linear(x, wv, bv).view(b, t, n, d).transpose(1, 2)
-        scores = torch.matmul(q, k.transpose(-1, -2)).float() / math.sqrt(d) + bias
-        probs = torch.softmax(scores, dim=-1).to(torch.bfloat16)
+        scores = torch.matmul(q * (1.0 / math.sqrt(d)), k.transpose(-1, -2)) + bias.to(torch.bfloat16)
+        probs = torch.softmax(scores, dim=-1)
         ctx = torch.matmul(probs, v).transpose(1, 2).reshape(b, t, h)
         attended = F.linear(ctx, wo, bo).float() + x.float()
         x1 = F.layer_norm(attended, [h], g1, b1, e)
