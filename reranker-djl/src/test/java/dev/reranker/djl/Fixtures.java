@@ -1,7 +1,12 @@
 package dev.reranker.djl;
 
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
+
+import dev.reranker.RerankerException;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -12,7 +17,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /** The tiny cross-encoders in src/test/resources/fixtures (see its README). */
-final class Fixtures {
+public final class Fixtures {
 
     static final String BERT = "tiny-bert";
     static final String BERT_2LABEL = "tiny-bert-2label";
@@ -23,7 +28,7 @@ final class Fixtures {
 
     private Fixtures() {}
 
-    static Path dir(String name) {
+    public static Path dir(String name) {
         URL url = Fixtures.class.getResource("/fixtures/" + name);
         if (url == null) {
             throw new IllegalStateException("no test fixture " + name);
@@ -35,7 +40,7 @@ final class Fixtures {
         }
     }
 
-    static JsonObject reference(String name) {
+    public static JsonObject reference(String name) {
         try {
             return JsonParser.parseString(Files.readString(dir(name).resolve("reference.json"), StandardCharsets.UTF_8))
                     .getAsJsonObject();
@@ -54,5 +59,16 @@ final class Fixtures {
             }
         }
         return target;
+    }
+
+    /** Builds a reranker on {@code dir}, expecting it to fail with our exception. */
+    static RerankerException buildFails(Path dir) {
+        return assertThrows(RerankerException.class, () -> DjlReranker.builder().model(dir).build());
+    }
+
+    static void assertMentions(Exception e, String... words) {
+        for (String word : words) {
+            assertTrue(e.getMessage().contains(word), "\"" + e.getMessage() + "\" should mention " + word);
+        }
     }
 }

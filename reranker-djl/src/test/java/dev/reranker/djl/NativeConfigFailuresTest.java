@@ -30,13 +30,11 @@ final class NativeConfigFailuresTest {
     Path temp;
 
     private static RerankerException buildFails(Path dir) {
-        return assertThrows(RerankerException.class, () -> DjlReranker.builder().model(dir).build());
+        return Fixtures.buildFails(dir);
     }
 
     private static void assertMentions(Exception e, String... words) {
-        for (String word : words) {
-            assertTrue(e.getMessage().contains(word), "\"" + e.getMessage() + "\" should mention " + word);
-        }
+        Fixtures.assertMentions(e, words);
     }
 
     /** tiny-bert with its config.json edited. */

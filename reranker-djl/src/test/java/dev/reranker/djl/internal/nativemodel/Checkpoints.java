@@ -7,11 +7,10 @@ import com.google.gson.JsonParser;
 
 import dev.reranker.ScoreMode;
 import dev.reranker.djl.DjlReranker;
+import dev.reranker.djl.Fixtures;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.URISyntaxException;
-import java.net.URL;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
@@ -80,19 +79,11 @@ final class Checkpoints {
     }
 
     static Path fixture(String name) {
-        URL url = Checkpoints.class.getResource("/fixtures/" + name);
-        if (url == null) {
-            throw new IllegalStateException("no test fixture " + name);
-        }
-        try {
-            return Path.of(url.toURI());
-        } catch (URISyntaxException e) {
-            throw new IllegalStateException(e);
-        }
+        return Fixtures.dir(name);
     }
 
     static JsonObject reference(String name) {
-        return json(fixture(name).resolve("reference.json"));
+        return Fixtures.reference(name);
     }
 
     static JsonObject json(Path file) {
