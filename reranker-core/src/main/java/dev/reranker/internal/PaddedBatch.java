@@ -34,6 +34,17 @@ public record PaddedBatch(int rows, int length, long[] inputIds, long[] attentio
         return new PaddedBatch(rows, length, ids, mask, types);
     }
 
+    /** Rows {@code [from, to)} as a batch of their own, still padded to this batch's length. */
+    public PaddedBatch rows(int from, int to) {
+        if (from < 0 || to > rows || from >= to) {
+            throw new IndexOutOfBoundsException("rows [" + from + ", " + to + ") of " + rows);
+        }
+        int a = from * length;
+        int b = to * length;
+        return new PaddedBatch(to - from, length, java.util.Arrays.copyOfRange(inputIds, a, b),
+                java.util.Arrays.copyOfRange(attentionMask, a, b), java.util.Arrays.copyOfRange(tokenTypeIds, a, b));
+    }
+
     /** Tokens that are not padding. */
     public long realTokens() {
         long n = 0;

@@ -150,4 +150,16 @@ final class CrossEncoderPipelineTest {
         assertEquals(scores[0], scores[3]);
         assertEquals(scores[1], scores[4]);
     }
+
+    @Test
+    void paddedBatch_rows_sliceKeepsTheLength() {
+        PaddedBatch batch = PaddedBatch.of(pipeline(64, 8, null, 0).pairs("q", List.of(words(1), words(5), words(3))), 0);
+        PaddedBatch slice = batch.rows(1, 3);
+        assertEquals(2, slice.rows());
+        assertEquals(batch.length(), slice.length());
+        assertArrayEquals(Arrays.copyOfRange(batch.inputIds(), batch.length(), 3 * batch.length()), slice.inputIds());
+        assertArrayEquals(Arrays.copyOfRange(batch.attentionMask(), batch.length(), 3 * batch.length()),
+                slice.attentionMask());
+        org.junit.jupiter.api.Assertions.assertThrows(IndexOutOfBoundsException.class, () -> batch.rows(2, 2));
+    }
 }

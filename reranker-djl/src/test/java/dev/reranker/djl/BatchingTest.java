@@ -96,4 +96,19 @@ final class BatchingTest {
             assertTrue(maxScores[2] >= first - 1e-6, "the first window is one of the windows");
         }
     }
+
+    @ParameterizedTest
+    @ValueSource(strings = {Fixtures.BERT, Fixtures.XLMR})
+    void native_batchLargerThanOneSlice_scoresAsSmallBatches(String fixture) {
+        // 700 pairs of the full 64 tokens in one batch: more than the 512 rows of one 32 MB slice.
+        List<String> docs = new ArrayList<>();
+        for (int i = 0; i < 700; i++) {
+            docs.add(longText(80) + " " + i);
+        }
+        try (DjlReranker big = DjlReranker.builder().model(Fixtures.dir(fixture)).batchSize(700).build();
+                DjlReranker small = DjlReranker.builder().model(Fixtures.dir(fixture)).batchSize(7).build()) {
+            assertArrayEquals(small.score(QUERY, docs), big.score(QUERY, docs), 1e-5f);
+            assertEquals(1, big.pipeline().pairs(QUERY, docs.subList(0, 1)).size());
+        }
+    }
 }

@@ -108,8 +108,33 @@ final class CrossEncoderModel implements AutoCloseable {
         return config;
     }
 
-    /** Runs one batch; every intermediate array is freed before this returns. */
+    /**
+     * The largest temporary one slice of a batch may make. glibc serves blocks over 64 MB from
+     * threads other than main with fresh mmaps whatever mallopt says (per-thread heaps are capped
+     * at 64 MB) and unmaps them on free, so every batch would fault its pages in again; below the
+     * cap the memory is reused. Rows are independent, so slicing changes no score.
+     */
+    private static final long SLICE_BYTES = 32L << 20;
+
+    /** Runs one batch, in slices of rows that keep temporaries under {@link #SLICE_BYTES}. */
     float[][] logits(PaddedBatch batch) {
+        long length = batch.length();
+        long perRow = 4 * Math.max((long) config.heads() * length * length, length * config.intermediateSize());
+        int rowsPerSlice = (int) Math.max(1, Math.min(batch.rows(), SLICE_BYTES / perRow));
+        if (rowsPerSlice >= batch.rows()) {
+            return sliceLogits(batch);
+        }
+        float[][] out = new float[batch.rows()][];
+        for (int from = 0; from < batch.rows(); from += rowsPerSlice) {
+            int to = Math.min(batch.rows(), from + rowsPerSlice);
+            float[][] slice = sliceLogits(batch.rows(from, to));
+            System.arraycopy(slice, 0, out, from, slice.length);
+        }
+        return out;
+    }
+
+    /** Runs rows of one batch; every intermediate array is freed before this returns. */
+    private float[][] sliceLogits(PaddedBatch batch) {
         int rows = batch.rows();
         int length = batch.length();
         Shape shape = new Shape(rows, length);
@@ -148,12 +173,18 @@ final class CrossEncoderModel implements AutoCloseable {
         int heads = config.heads();
         int headSize = config.headSize();
         try (NDScope scope = new NDScope()) {
-            NDArray q = splitHeads(layer.query().apply(x), rows, length, heads, headSize);
+            // Scaling q instead of the scores, adding the mask in place and freeing each
+            // [B, heads, T, T] tensor as soon as it is used keeps attention to two passes over the
+            // largest tensors of the layer instead of four (it is memory-bound at long lengths).
+            NDArray q = splitHeads(layer.query().apply(x).muli(1 / Math.sqrt(headSize)), rows, length, heads, headSize);
             NDArray k = splitHeads(layer.key().apply(x), rows, length, heads, headSize);
             NDArray v = splitHeads(layer.value().apply(x), rows, length, heads, headSize);
-            NDArray scores = q.matMul(k.transpose(0, 1, 3, 2)).div(Math.sqrt(headSize)).add(maskBias);
-            NDArray context = scores.softmax(-1).matMul(v)
-                    .transpose(0, 2, 1, 3).reshape(rows, length, (long) heads * headSize);
+            NDArray scores = q.matMul(k.transpose(0, 1, 3, 2)).addi(maskBias);
+            NDArray probabilities = scores.softmax(-1);
+            scores.close();
+            NDArray attention = probabilities.matMul(v);
+            probabilities.close();
+            NDArray context = attention.transpose(0, 2, 1, 3).reshape(rows, length, (long) heads * headSize);
             NDArray attended = layerNorm(layer.attentionOut().apply(context).add(x), layer.attentionNorm());
             NDArray hidden = activation(layer.intermediate().apply(attended));
             NDArray out = layerNorm(layer.output().apply(hidden).add(attended), layer.outputNorm());
