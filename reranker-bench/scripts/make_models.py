@@ -8,6 +8,7 @@ Hugging Face's modeling code, and `--check FIXTURE_DIR` proves it against a fixt
 
   /usr/bin/python3 make_models.py --shape minilm-l6 --tokenizer DIR --out OUT_DIR
   /usr/bin/python3 make_models.py --check ../../reranker-djl/src/test/resources/fixtures/tiny-bert
+  /usr/bin/python3 make_models.py --from DIR   # DIR/model.pt from DIR's config.json + model.safetensors
 """
 import argparse
 import json
@@ -185,9 +186,18 @@ def main():
     parser.add_argument("--labels", type=int, default=1)
     parser.add_argument("--seed", type=int, default=42)
     parser.add_argument("--check", help="verify the forward pass against a fixture's reference.json")
+    parser.add_argument("--from", dest="source", help="write SOURCE/model.pt from SOURCE's safetensors checkpoint")
     args = parser.parse_args()
     if args.check:
         raise SystemExit(0 if check(args.check) else 1)
+    if args.source:
+        config = json.load(open(os.path.join(args.source, "config.json")))
+        weights = read_safetensors(os.path.join(args.source, "model.safetensors"))
+        tmp = os.path.join(args.source, "model.pt.partial")
+        trace(config, weights, tmp)
+        os.replace(tmp, os.path.join(args.source, "model.pt"))
+        print("wrote", os.path.join(args.source, "model.pt"))
+        return
     config = dict(SHAPES[args.shape])
     arch = "BertForSequenceClassification" if config["model_type"] == "bert" else "XLMRobertaForSequenceClassification"
     config.update(architectures=[arch], hidden_act="gelu", position_embedding_type="absolute",

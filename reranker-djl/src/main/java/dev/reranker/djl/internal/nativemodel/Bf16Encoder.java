@@ -1,21 +1,13 @@
 package dev.reranker.djl.internal.nativemodel;
 
 import ai.djl.Device;
-import ai.djl.Model;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
-import ai.djl.nn.Block;
 import ai.djl.training.ParameterStore;
 
-import dev.reranker.RerankerException;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -30,10 +22,8 @@ import java.util.List;
  */
 final class Bf16Encoder implements AutoCloseable {
 
-    private final Model toBf16Model;
-    private final Model layerModel;
-    private final Block toBf16;
-    private final Block layer;
+    private final Bf16Programs.Program toBf16;
+    private final Bf16Programs.Program layer;
     private final List<NDList> layerWeights = new ArrayList<>();
     private final NDList scalars;
     private final ParameterStore parameters;
@@ -44,18 +34,13 @@ final class Bf16Encoder implements AutoCloseable {
      * @param layers per layer, its 16 tensors in the order of {@code bf16_layer.pt}'s arguments
      */
     Bf16Encoder(List<NDList> layers, EncoderConfig config, NDManager manager, Device device) {
-        Path dir = extractModules();
-        toBf16Model = load(dir, "to_bf16", device);
-        Model loadedLayer = null;
+        toBf16 = Bf16Programs.load("to_bf16", device);
         try {
-            loadedLayer = load(dir, "bf16_layer", device);
+            layer = Bf16Programs.load("bf16_layer", device);
         } catch (RuntimeException e) {
-            toBf16Model.close();
+            toBf16.close();
             throw e;
         }
-        layerModel = loadedLayer;
-        toBf16 = toBf16Model.getBlock();
-        layer = layerModel.getBlock();
         parameters = new ParameterStore(manager, false);
         for (NDList weights : layers) {
             NDList converted = new NDList();
@@ -75,7 +60,7 @@ final class Bf16Encoder implements AutoCloseable {
     }
 
     NDArray bf16(NDArray x) {
-        return toBf16.forward(parameters, new NDList(x), false).singletonOrThrow();
+        return toBf16.run(parameters, new NDList(x));
     }
 
     /**
@@ -89,47 +74,16 @@ final class Bf16Encoder implements AutoCloseable {
             NDList inputs = new NDList(hidden, maskBias);
             inputs.addAll(weights);
             inputs.addAll(scalars);
-            NDArray next = layer.forward(parameters, inputs, false).singletonOrThrow();
+            NDArray next = layer.run(parameters, inputs);
             hidden.close();
             hidden = next;
         }
         return hidden.toType(DataType.FLOAT32, false);
     }
 
-    private static Path extractModules() {
-        try {
-            Path dir = Files.createTempDirectory("reranker-bf16");
-            dir.toFile().deleteOnExit();
-            for (String name : new String[] {"to_bf16", "bf16_layer"}) {
-                try (InputStream in = Bf16Encoder.class.getResourceAsStream(name + ".pt")) {
-                    if (in == null) {
-                        throw new RerankerException("the bf16 program " + name + ".pt is missing from the reranker-djl jar");
-                    }
-                    Path file = dir.resolve(name + ".pt");
-                    Files.copy(in, file, StandardCopyOption.REPLACE_EXISTING);
-                    file.toFile().deleteOnExit();
-                }
-            }
-            return dir;
-        } catch (IOException e) {
-            throw new RerankerException("could not unpack the bf16 programs to a temporary directory: " + e.getMessage(), e);
-        }
-    }
-
-    private static Model load(Path dir, String name, Device device) {
-        Model model = Model.newInstance(name, device, "PyTorch");
-        try {
-            model.load(dir, name);
-            return model;
-        } catch (Exception e) {
-            model.close();
-            throw new RerankerException("could not load the bf16 program " + name + ".pt: " + e.getMessage(), e);
-        }
-    }
-
     @Override
     public void close() {
-        layerModel.close();
-        toBf16Model.close();
+        layer.close();
+        toBf16.close();
     }
 }

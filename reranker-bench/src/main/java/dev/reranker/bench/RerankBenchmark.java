@@ -1,0 +1,122 @@
+package dev.reranker.bench;
+
+import dev.reranker.djl.Backend;
+import dev.reranker.djl.DjlReranker;
+import dev.reranker.djl.Precision;
+
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.concurrent.TimeUnit;
+
+import org.openjdk.jmh.annotations.AuxCounters;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Warmup;
+
+/**
+ * Reranking throughput: one operation scores every document of one query. The {@code pairs}
+ * counter reports pairs per second.
+ *
+ * <pre>
+ * java -jar reranker-bench/target/benchmarks.jar RerankBenchmark -p model=minilm-l6 -p workload=mixed \
+ *     -p batchSize=8,32 -p backend=native,torchscript -p precision=fp32,bf16 -p batching=sorted,unsorted
+ * </pre>
+ *
+ * <p>{@code model} is a generated model of a real shape ({@code minilm-l6}, {@code xlmr-base},
+ * {@code tiny}; see {@link BenchModel}). {@code batching=sorted} is the library's own call, which
+ * sorts pairs by length before cutting batches; {@code unsorted} scores consecutive input-order
+ * chunks of {@code batchSize} documents, each one call and so one batch padded to its own longest.
+ * The {@code torchscript} backend needs a {@code model.pt} twin of the generated weights, made by
+ * {@code reranker-bench/scripts/make_models.py --from DIR} (Debian's python3-torch), which the
+ * set-up runs when the twin is missing.
+ */
+@State(Scope.Benchmark)
+@BenchmarkMode(Mode.Throughput)
+@OutputTimeUnit(TimeUnit.SECONDS)
+@Warmup(iterations = 2, time = 5)
+@Measurement(iterations = 3, time = 5)
+@Fork(1)
+public class RerankBenchmark {
+
+    @Param("minilm-l6")
+    public String model;
+
+    @Param({"mixed"})
+    public String workload;
+
+    @Param({"1", "4", "8", "16", "32", "64"})
+    public int batchSize;
+
+    @Param("native")
+    public String backend;
+
+    @Param("fp32")
+    public String precision;
+
+    @Param("sorted")
+    public String batching;
+
+    /** Documents per query in {@code uniform-128}. */
+    @Param("64")
+    public int uniformDocuments;
+
+    private DjlReranker reranker;
+    private Workload load;
+
+    /** Pairs scored, reported by JMH as a rate. */
+    @State(Scope.Thread)
+    @AuxCounters(AuxCounters.Type.OPERATIONS)
+    public static class Pairs {
+        public long pairs;
+    }
+
+    @Setup(Level.Trial)
+    public void setUp() throws Exception {
+        BenchModel shape = BenchModel.of(model);
+        Path dir = shape.directory();
+        Backend engine = Backend.valueOf(backend.toUpperCase(Locale.ROOT));
+        if (engine == Backend.TORCHSCRIPT) {
+            TorchScriptTwin.ensure(dir);
+        }
+        reranker = DjlReranker.builder()
+                .model(dir)
+                .backend(engine)
+                .precision(Precision.valueOf(precision.toUpperCase(Locale.ROOT)))
+                .batchSize(batchSize)
+                .build();
+        load = Workload.of(workload, shape, uniformDocuments);
+        if (!batching.equals("sorted") && !batching.equals("unsorted")) {
+            throw new IllegalArgumentException("batching must be sorted or unsorted, was " + batching);
+        }
+    }
+
+    @Benchmark
+    public float[] score(Pairs pairs) {
+        pairs.pairs += load.documents.size();
+        if (batching.equals("sorted")) {
+            return reranker.score(load.query, load.documents);
+        }
+        float[] scores = new float[load.documents.size()];
+        for (int start = 0; start < scores.length; start += batchSize) {
+            int end = Math.min(scores.length, start + batchSize);
+            float[] chunk = reranker.score(load.query, load.documents.subList(start, end));
+            System.arraycopy(chunk, 0, scores, start, chunk.length);
+        }
+        return scores;
+    }
+
+    @TearDown(Level.Trial)
+    public void tearDown() {
+        reranker.close();
+    }
+}

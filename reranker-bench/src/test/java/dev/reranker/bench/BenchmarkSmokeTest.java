@@ -1,0 +1,67 @@
+package dev.reranker.bench;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.util.Collection;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.openjdk.jmh.results.RunResult;
+import org.openjdk.jmh.runner.Runner;
+import org.openjdk.jmh.runner.options.Options;
+import org.openjdk.jmh.runner.options.OptionsBuilder;
+import org.openjdk.jmh.runner.options.TimeValue;
+
+/**
+ * Keeps the benchmarks runnable: one short iteration of each on the tiny generated model. It
+ * checks that they run and report, not how fast (timing belongs to real benchmark runs).
+ */
+final class BenchmarkSmokeTest {
+
+    @TempDir
+    Path models;
+
+    private Collection<RunResult> run(String benchmark, String... params) throws Exception {
+        OptionsBuilder options = new OptionsBuilder();
+        options.include(benchmark).forks(0).warmupIterations(1).warmupTime(TimeValue.milliseconds(100))
+                .measurementIterations(1).measurementTime(TimeValue.milliseconds(300)).shouldFailOnError(true);
+        for (int i = 0; i < params.length; i += 2) {
+            options.param(params[i], params[i + 1].split(","));
+        }
+        System.setProperty("bench.models.dir", models.toString());
+        Options built = options.build();
+        return new Runner(built).run();
+    }
+
+    @Test
+    void rerankBenchmark_runsOnTheTinyModel_everyWorkloadAndBatching() throws Exception {
+        Collection<RunResult> results = run(RerankBenchmark.class.getSimpleName(),
+                "model", "tiny", "batchSize", "1,8", "workload", "mixed,uniform-128", "batching", "sorted,unsorted",
+                "uniformDocuments", "16");
+        assertEquals(8, results.size());
+        for (RunResult result : results) {
+            assertTrue(result.getPrimaryResult().getScore() > 0, result.getParams().toString());
+            assertTrue(result.getSecondaryResults().get("pairs").getScore() > 0, result.getParams().toString());
+        }
+    }
+
+    @Test
+    void rerankBenchmark_bf16_runs() throws Exception {
+        Collection<RunResult> results = run(RerankBenchmark.class.getSimpleName(),
+                "model", "tiny", "batchSize", "8", "workload", "uniform-128", "precision", "bf16",
+                "uniformDocuments", "16");
+        assertEquals(1, results.size());
+        assertTrue(results.iterator().next().getPrimaryResult().getScore() > 0);
+    }
+
+    @Test
+    void gemmBenchmark_runsInBothDtypes() throws Exception {
+        Collection<RunResult> results = run(GemmBenchmark.class.getSimpleName(), "n", "256", "dtype", "fp32,bf16");
+        assertEquals(2, results.size());
+        for (RunResult result : results) {
+            assertTrue(result.getPrimaryResult().getScore() > 0, result.getParams().toString());
+        }
+    }
+}
