@@ -9,6 +9,7 @@ Hugging Face's modeling code, and `--check FIXTURE_DIR` proves it against a fixt
   /usr/bin/python3 make_models.py --shape minilm-l6 --tokenizer DIR --out OUT_DIR
   /usr/bin/python3 make_models.py --check ../../reranker-djl/src/test/resources/fixtures/tiny-bert
   /usr/bin/python3 make_models.py --from DIR   # DIR/model.pt from DIR's config.json + model.safetensors
+  /usr/bin/python3 make_models.py --from DIR --onnx   # DIR/model.onnx (same weights) for ONNX Runtime
 """
 import argparse
 import json
@@ -77,6 +78,7 @@ class CrossEncoder(torch.nn.Module):
         self.eps = config["layer_norm_eps"]
         self.pad = config["pad_token_id"]
         self.layers = config["num_hidden_layers"]
+        self.hidden = config["hidden_size"]
         prefix = "roberta." if self.roberta else "bert."
         for name, value in weights.items():
             key = name[len(prefix):] if name.startswith(prefix) else name
@@ -89,7 +91,7 @@ class CrossEncoder(torch.nn.Module):
         return torch.nn.functional.linear(x, self.w(name + ".weight"), self.w(name + ".bias"))
 
     def norm(self, x, name):
-        return torch.nn.functional.layer_norm(x, x.shape[-1:], self.w(name + ".weight"), self.w(name + ".bias"), self.eps)
+        return torch.nn.functional.layer_norm(x, [self.hidden], self.w(name + ".weight"), self.w(name + ".bias"), self.eps)
 
     def forward(self, input_ids, attention_mask, token_type_ids):
         b, t = input_ids.shape
@@ -103,7 +105,7 @@ class CrossEncoder(torch.nn.Module):
              + torch.nn.functional.embedding(token_type_ids, self.w("embeddings.token_type_embeddings.weight")))
         x = self.norm(x, "embeddings.LayerNorm")
         bias = (1.0 - attention_mask[:, None, None, :].float()) * torch.finfo(torch.float32).min
-        h = x.shape[-1]
+        h = self.hidden
         d = h // self.heads
         for i in range(self.layers):
             p = "encoder.layer.%d." % i
@@ -163,6 +165,18 @@ def trace(config, weights, out_path):
     traced.save(out_path)
 
 
+def export_onnx(config, weights, out_path):
+    model = CrossEncoder(config, weights).eval()
+    ids = torch.ones(2, 16, dtype=torch.long) * 5
+    axes = {0: "batch", 1: "sequence"}
+    with torch.no_grad():
+        torch.onnx.export(model, (ids, torch.ones_like(ids), torch.zeros_like(ids)), out_path,
+                          input_names=["input_ids", "attention_mask", "token_type_ids"], output_names=["logits"],
+                          dynamic_axes={"input_ids": axes, "attention_mask": axes, "token_type_ids": axes,
+                                        "logits": {0: "batch"}},
+                          opset_version=14)
+
+
 def check(fixture):
     config = json.load(open(os.path.join(fixture, "config.json")))
     model = CrossEncoder(config, read_safetensors(os.path.join(fixture, "model.safetensors"))).eval()
@@ -187,16 +201,18 @@ def main():
     parser.add_argument("--seed", type=int, default=42)
     parser.add_argument("--check", help="verify the forward pass against a fixture's reference.json")
     parser.add_argument("--from", dest="source", help="write SOURCE/model.pt from SOURCE's safetensors checkpoint")
+    parser.add_argument("--onnx", action="store_true", help="with --from: write model.onnx instead of model.pt")
     args = parser.parse_args()
     if args.check:
         raise SystemExit(0 if check(args.check) else 1)
     if args.source:
         config = json.load(open(os.path.join(args.source, "config.json")))
         weights = read_safetensors(os.path.join(args.source, "model.safetensors"))
-        tmp = os.path.join(args.source, "model.pt.partial")
-        trace(config, weights, tmp)
-        os.replace(tmp, os.path.join(args.source, "model.pt"))
-        print("wrote", os.path.join(args.source, "model.pt"))
+        name = "model.onnx" if args.onnx else "model.pt"
+        tmp = os.path.join(args.source, name + ".partial")
+        (export_onnx if args.onnx else trace)(config, weights, tmp)
+        os.replace(tmp, os.path.join(args.source, name))
+        print("wrote", os.path.join(args.source, name))
         return
     config = dict(SHAPES[args.shape])
     arch = "BertForSequenceClassification" if config["model_type"] == "bert" else "XLMRobertaForSequenceClassification"

@@ -36,9 +36,13 @@ import org.openjdk.jmh.annotations.Warmup;
  * {@code tiny}; see {@link BenchModel}). {@code batching=sorted} is the library's own call, which
  * sorts pairs by length before cutting batches; {@code unsorted} scores consecutive input-order
  * chunks of {@code batchSize} documents, each one call and so one batch padded to its own longest.
- * The {@code torchscript} backend needs a {@code model.pt} twin of the generated weights, made by
- * {@code reranker-bench/scripts/make_models.py --from DIR} (Debian's python3-torch), which the
- * set-up runs when the twin is missing.
+ * Backends: {@code native} and {@code torchscript} are this library; the peers {@code djl-stock}
+ * (DJL's CrossEncoderTranslator on the TorchScript twin) and {@code onnxruntime} (the same on ONNX
+ * Runtime) score all pairs of a query in one call padded to the longest, as their users write it,
+ * so {@code batchSize}, {@code batching} and {@code precision} do not apply to them. The twins
+ * ({@code model.pt}, {@code model.onnx}, same weights) are made by
+ * {@code reranker-bench/scripts/make_models.py --from DIR [--onnx]} (Debian's python3-torch), which
+ * the set-up runs when one is missing.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.Throughput)
@@ -71,6 +75,7 @@ public class RerankBenchmark {
     public int uniformDocuments;
 
     private DjlReranker reranker;
+    private StockRoute stock;
     private Workload load;
 
     /** Pairs scored, reported by JMH as a rate. */
@@ -84,9 +89,22 @@ public class RerankBenchmark {
     public void setUp() throws Exception {
         BenchModel shape = BenchModel.of(model);
         Path dir = shape.directory();
+        load = Workload.of(workload, shape, uniformDocuments);
+        switch (backend) {
+            case "djl-stock":
+                TorchScriptTwin.ensure(dir, false);
+                stock = StockRoute.load(dir, "PyTorch");
+                return;
+            case "onnxruntime":
+                TorchScriptTwin.ensure(dir, true);
+                stock = StockRoute.load(dir, "OnnxRuntime");
+                return;
+            default:
+                break;
+        }
         Backend engine = Backend.valueOf(backend.toUpperCase(Locale.ROOT));
         if (engine == Backend.TORCHSCRIPT) {
-            TorchScriptTwin.ensure(dir);
+            TorchScriptTwin.ensure(dir, false);
         }
         reranker = DjlReranker.builder()
                 .model(dir)
@@ -94,15 +112,17 @@ public class RerankBenchmark {
                 .precision(Precision.valueOf(precision.toUpperCase(Locale.ROOT)))
                 .batchSize(batchSize)
                 .build();
-        load = Workload.of(workload, shape, uniformDocuments);
         if (!batching.equals("sorted") && !batching.equals("unsorted")) {
             throw new IllegalArgumentException("batching must be sorted or unsorted, was " + batching);
         }
     }
 
     @Benchmark
-    public float[] score(Pairs pairs) {
+    public float[] score(Pairs pairs) throws Exception {
         pairs.pairs += load.documents.size();
+        if (stock != null) {
+            return stock.score(load.query, load.documents); // all pairs at once, as the stock route does
+        }
         if (batching.equals("sorted")) {
             return reranker.score(load.query, load.documents);
         }
@@ -117,6 +137,11 @@ public class RerankBenchmark {
 
     @TearDown(Level.Trial)
     public void tearDown() {
-        reranker.close();
+        if (reranker != null) {
+            reranker.close();
+        }
+        if (stock != null) {
+            stock.close();
+        }
     }
 }
