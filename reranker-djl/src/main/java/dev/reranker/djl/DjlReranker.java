@@ -134,7 +134,7 @@ public final class DjlReranker implements Reranker {
             throw new IllegalArgumentException("precision " + precision + " needs the native backend (safetensors"
                     + " weights); a TorchScript model.pt runs in the precision it was traced in");
         }
-        return TorchScriptBackend.load(dir, device, tokenTypes);
+        return TorchScriptBackend.load(dir, device, tokenTypes, files.rowSlices());
     }
 
     private static int maxLength(Builder builder, ModelFiles files, int specialTokens) {

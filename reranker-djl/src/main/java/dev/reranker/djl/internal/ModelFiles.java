@@ -112,6 +112,14 @@ public final class ModelFiles {
         return typeVocab != null ? typeVocab > 1 : tokenizerDistinguishesSides;
     }
 
+    /** How to slice big batches, from {@code config.json}'s dimensions (none when it lacks them). */
+    public RowSlices rowSlices() {
+        Long heads = number(config, "num_attention_heads");
+        Long intermediate = number(config, "intermediate_size");
+        return heads == null || intermediate == null ? new RowSlices(0, 0)
+                : new RowSlices(heads.intValue(), intermediate.intValue());
+    }
+
     /** Labels the model's classifier has, or 0 when {@code config.json} does not say. */
     public int numLabels() {
         Long n = number(config, "num_labels");

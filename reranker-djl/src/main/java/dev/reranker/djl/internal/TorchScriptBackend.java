@@ -21,14 +21,17 @@ public final class TorchScriptBackend implements ModelBackend {
     private final Model model;
     private final Device device;
     private final boolean tokenTypes;
+    private final RowSlices slices;
 
-    private TorchScriptBackend(Model model, Device device, boolean tokenTypes) {
+    private TorchScriptBackend(Model model, Device device, boolean tokenTypes, RowSlices slices) {
         this.model = model;
         this.device = device;
         this.tokenTypes = tokenTypes;
+        this.slices = slices;
     }
 
-    public static TorchScriptBackend load(Path directory, Device device, boolean tokenTypes) {
+    /** @param slices how to cut big batches, from config.json's dimensions when it has them */
+    public static TorchScriptBackend load(Path directory, Device device, boolean tokenTypes, RowSlices slices) {
         Path file = directory.resolve("model.pt");
         if (!Files.isRegularFile(file)) {
             throw new RerankerException("no model.pt in " + directory
@@ -44,7 +47,7 @@ public final class TorchScriptBackend implements ModelBackend {
             throw new RerankerException("could not load " + file + " as a TorchScript module: " + e.getMessage()
                     + "; re-export it with torch.jit.trace and torch.jit.save", e);
         }
-        return new TorchScriptBackend(model, device, tokenTypes);
+        return new TorchScriptBackend(model, device, tokenTypes, slices);
     }
 
     @Override
@@ -58,11 +61,15 @@ public final class TorchScriptBackend implements ModelBackend {
         return new Session() {
             @Override
             public float[][] logits(PaddedBatch batch) {
+                return slices.run(batch, this::predict);
+            }
+
+            private float[][] predict(PaddedBatch slice) {
                 try {
-                    return predictor.predict(batch);
+                    return predictor.predict(slice);
                 } catch (TranslateException | RuntimeException e) {
-                    throw new RerankerException("the model failed on a batch of " + batch.rows() + " pairs of "
-                            + batch.length() + " tokens: " + e.getMessage(), e);
+                    throw new RerankerException("the model failed on a batch of " + slice.rows() + " pairs of "
+                            + slice.length() + " tokens: " + e.getMessage(), e);
                 }
             }
 

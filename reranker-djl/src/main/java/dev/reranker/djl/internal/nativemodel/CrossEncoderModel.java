@@ -11,6 +11,7 @@ import ai.djl.nn.Activation;
 import ai.djl.nn.core.Linear;
 import ai.djl.nn.norm.LayerNorm;
 
+import dev.reranker.djl.internal.RowSlices;
 import dev.reranker.internal.PaddedBatch;
 
 import java.util.ArrayList;
@@ -48,10 +49,12 @@ final class CrossEncoderModel implements AutoCloseable {
     private final Dense pooler; // BERT's pooler, or the RoBERTa head's dense layer
     private final Dense classifier;
     private final Bf16Encoder bf16; // null in fp32
+    private final RowSlices slices;
 
     CrossEncoderModel(EncoderConfig config, Weights weights, NDManager manager, boolean bf16) {
         this.config = config;
         this.manager = manager;
+        this.slices = new RowSlices(config.heads(), config.intermediateSize());
         long h = config.hiddenSize();
         long i = config.intermediateSize();
         wordEmbeddings = weights.load(new long[] {config.vocabSize(), h}, "embeddings.word_embeddings.weight");
@@ -108,29 +111,9 @@ final class CrossEncoderModel implements AutoCloseable {
         return config;
     }
 
-    /**
-     * The largest temporary one slice of a batch may make. glibc serves blocks over 64 MB from
-     * threads other than main with fresh mmaps whatever mallopt says (per-thread heaps are capped
-     * at 64 MB) and unmaps them on free, so every batch would fault its pages in again; below the
-     * cap the memory is reused. Rows are independent, so slicing changes no score.
-     */
-    private static final long SLICE_BYTES = 32L << 20;
-
-    /** Runs one batch, in slices of rows that keep temporaries under {@link #SLICE_BYTES}. */
+    /** Runs one batch, in slices of rows that keep every temporary small (see {@link RowSlices}). */
     float[][] logits(PaddedBatch batch) {
-        long length = batch.length();
-        long perRow = 4 * Math.max((long) config.heads() * length * length, length * config.intermediateSize());
-        int rowsPerSlice = (int) Math.max(1, Math.min(batch.rows(), SLICE_BYTES / perRow));
-        if (rowsPerSlice >= batch.rows()) {
-            return sliceLogits(batch);
-        }
-        float[][] out = new float[batch.rows()][];
-        for (int from = 0; from < batch.rows(); from += rowsPerSlice) {
-            int to = Math.min(batch.rows(), from + rowsPerSlice);
-            float[][] slice = sliceLogits(batch.rows(from, to));
-            System.arraycopy(slice, 0, out, from, slice.length);
-        }
-        return out;
+        return slices.run(batch, this::sliceLogits);
     }
 
     /** Runs rows of one batch; every intermediate array is freed before this returns. */
