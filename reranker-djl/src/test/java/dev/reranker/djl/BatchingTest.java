@@ -98,8 +98,8 @@ final class BatchingTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {Fixtures.BERT, Fixtures.XLMR})
-    void native_batchLargerThanOneSlice_scoresAsSmallBatches(String fixture) {
+    @ValueSource(strings = {Fixtures.BERT, Fixtures.XLMR, Fixtures.BERT_TORCHSCRIPT, Fixtures.XLMR_TORCHSCRIPT})
+    void batchLargerThanOneSlice_scoresAsSmallBatches(String fixture) {
         // 700 pairs of the full 64 tokens in one batch: more than the 512 rows of one 32 MB slice.
         List<String> docs = new ArrayList<>();
         for (int i = 0; i < 700; i++) {
