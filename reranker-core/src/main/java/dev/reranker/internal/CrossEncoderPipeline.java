@@ -22,6 +22,11 @@ import java.util.Map;
  */
 public final class CrossEncoderPipeline {
 
+    /** A batch's longest pair may be this much longer than its shortest... */
+    private static final double MAX_PADDING_RATIO = 1.25;
+    /** ...or this many tokens longer, so batches of short pairs are not split over a few tokens. */
+    private static final int PADDING_SLACK = 16;
+
     /** How many documents are tokenized in one call, so a huge list never holds all encodings at once. */
     private static final int TOKENIZE_CHUNK = 256;
 
@@ -144,8 +149,8 @@ public final class CrossEncoderPipeline {
         // Length-sorted batching: similar lengths share a batch, so little compute goes to padding.
         Arrays.sort(order, Comparator.comparingInt(i -> pairs.get(i).length()));
         float[] pairScores = new float[pairs.size()];
-        for (int start = 0; start < order.length; start += settings.batchSize()) {
-            int end = Math.min(order.length, start + settings.batchSize());
+        for (int start = 0, end; start < order.length; start = end) {
+            end = batchEnd(pairs, order, start);
             List<TokenizedPair> batch = new ArrayList<>(end - start);
             for (int k = start; k < end; k++) {
                 batch.add(pairs.get(order[k]));
@@ -160,6 +165,24 @@ public final class CrossEncoderPipeline {
             }
         }
         return aggregate(documents.size(), pairs, pairScores);
+    }
+
+    /**
+     * Where the batch that starts at {@code start} (in length order) ends: after {@code batchSize}
+     * pairs, or earlier where the next pair is so much longer than the batch's shortest that
+     * padding everything to it would waste more than about a fifth of the batch. Without the second
+     * rule the long tail of a real candidate list (a few documents of 512 tokens among many of 100)
+     * pads a whole batch to 512; measured on such a list, batch size 32 ran at 60% of batch size 8.
+     */
+    private int batchEnd(List<TokenizedPair> pairs, Integer[] order, int start) {
+        int limit = Math.min(order.length, start + settings.batchSize());
+        int shortest = pairs.get(order[start]).length();
+        int longestAllowed = Math.max(shortest + PADDING_SLACK, (int) (shortest * MAX_PADDING_RATIO));
+        int end = start + 1;
+        while (end < limit && pairs.get(order[end]).length() <= longestAllowed) {
+            end++;
+        }
+        return end;
     }
 
     private float[] aggregate(int documents, List<TokenizedPair> pairs, float[] pairScores) {

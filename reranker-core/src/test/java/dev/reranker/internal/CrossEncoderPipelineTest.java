@@ -162,4 +162,31 @@ final class CrossEncoderPipelineTest {
                 slice.attentionMask());
         org.junit.jupiter.api.Assertions.assertThrows(IndexOutOfBoundsException.class, () -> batch.rows(2, 2));
     }
+
+    @Test
+    void batches_stopEarlyRatherThanPadAShortPairFarPastItsLength() {
+        // 6 pairs of about 8 tokens and 2 of about 60, batch size 8: two batches, not one padded to 60.
+        List<String> docs = new ArrayList<>();
+        int[] lengths = {3, 4, 3, 5, 2, 4, 55, 57};
+        for (int i = 0; i < lengths.length; i++) {
+            docs.add(words(lengths[i]) + " s" + i); // distinct: repeated documents would run once
+        }
+        float[] scores = pipeline(64, 8, null, 0).score("q r", docs, this::model);
+        assertEquals(2, seen.size());
+        assertEquals(6, seen.get(0).rows());
+        assertEquals(2, seen.get(1).rows());
+        for (int i = 0; i < docs.size(); i++) {
+            assertEquals(pipeline(64, 1, null, 0).score("q r", List.of(docs.get(i)), this::model)[0], scores[i]);
+        }
+    }
+
+    @Test
+    void batches_ofSimilarLengths_fillUpToBatchSize() {
+        List<String> docs = new ArrayList<>();
+        for (int i = 0; i < 20; i++) {
+            docs.add(words(20 + i % 3) + " x" + i);
+        }
+        pipeline(64, 8, null, 0).score("q r", docs, this::model);
+        assertEquals(List.of(8, 8, 4), seen.stream().map(PaddedBatch::rows).toList());
+    }
 }

@@ -68,7 +68,9 @@ final class BatchingTest {
             long distinct = docs.stream().distinct().count(); // a repeated document runs once
             long before = reranker.batchesRun();
             reranker.score(QUERY, docs);
-            assertEquals((distinct + 7) / 8, reranker.batchesRun() - before);
+            long batches = reranker.batchesRun() - before;
+            // At most 8 pairs a batch; more batches where lengths differ too much to share one.
+            assertTrue(batches >= (distinct + 7) / 8 && batches < distinct, batches + " batches");
         }
     }
 
