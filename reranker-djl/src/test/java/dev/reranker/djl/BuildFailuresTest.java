@@ -1,5 +1,7 @@
 package dev.reranker.djl;
 
+import static dev.reranker.djl.Fixtures.assertMentions;
+import static dev.reranker.djl.Fixtures.buildFails;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -20,13 +22,6 @@ final class BuildFailuresTest {
     @TempDir
     Path temp;
 
-    private static RerankerException buildFails(Path dir) {
-        return Fixtures.buildFails(dir);
-    }
-
-    private static void assertMentions(Exception e, String... words) {
-        Fixtures.assertMentions(e, words);
-    }
 
     @Test
     void build_missingDirectory_namesIt() {

@@ -1,5 +1,7 @@
 package dev.reranker.djl;
 
+import static dev.reranker.djl.Fixtures.assertMentions;
+import static dev.reranker.djl.Fixtures.buildFails;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -29,13 +31,6 @@ final class NativeConfigFailuresTest {
     @TempDir
     Path temp;
 
-    private static RerankerException buildFails(Path dir) {
-        return Fixtures.buildFails(dir);
-    }
-
-    private static void assertMentions(Exception e, String... words) {
-        Fixtures.assertMentions(e, words);
-    }
 
     /** tiny-bert with its config.json edited. */
     private Path withConfig(Consumer<JsonObject> edit) throws IOException {
