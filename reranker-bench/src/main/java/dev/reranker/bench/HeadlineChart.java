@@ -13,16 +13,24 @@ import java.util.TreeMap;
 /** Pairs per second against batch size, one line per backend and dtype, as a self-contained SVG. */
 final class HeadlineChart {
 
-    private static final int WIDTH = 640;
+    private static final int WIDTH = 760;
     private static final int HEIGHT = 400;
     private static final int LEFT = 70;
-    private static final int RIGHT = 170;
-    private static final int TOP = 30;
+    private static final int RIGHT = 210;
+    private static final int TOP = 50;
     private static final int BOTTOM = 50;
     private static final int[] BATCHES = {1, 4, 8, 16, 32, 64};
     private static final String[] COLOURS = {"#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#8c564b"};
 
     private HeadlineChart() {}
+
+    /** Re-renders a chart from a headline file: {@code HeadlineChart headline.json headline.svg}. */
+    public static void main(String[] args) throws java.io.IOException {
+        JsonObject headline = com.google.gson.JsonParser.parseString(
+                java.nio.file.Files.readString(java.nio.file.Path.of(args[0]))).getAsJsonObject();
+        java.nio.file.Files.writeString(java.nio.file.Path.of(args[1]),
+                svg(headline.getAsJsonArray("results"), headline.getAsJsonObject("gemm_gflops")));
+    }
 
     static String svg(JsonArray results, JsonObject gemm) {
         Map<String, TreeMap<Integer, Double>> lines = new TreeMap<>();
@@ -33,8 +41,11 @@ final class HeadlineChart {
             if (!r.get("workload").getAsString().equals("mixed") || !r.get("allocator").getAsString().equals("default")) {
                 continue;
             }
-            String name = r.get("backend").getAsString() + " " + r.get("dtype").getAsString()
-                    + (r.get("batching").getAsString().equals("unsorted") ? " unsorted" : "");
+            String backend = r.get("backend").getAsString();
+            boolean peer = backend.equals("djl-stock") || backend.equals("onnxruntime");
+            String name = peer ? backend + " (one call)"
+                    : backend + " " + r.get("dtype").getAsString()
+                            + (r.get("batching").getAsString().equals("unsorted") ? " unsorted" : "");
             double pairs = r.get("pairs_per_s").getAsDouble();
             int batch = r.get("batch_size").getAsInt();
             lines.computeIfAbsent(name, k -> new TreeMap<>()).put(batch, pairs);
@@ -45,9 +56,10 @@ final class HeadlineChart {
         svg.append(String.format(Locale.ROOT, "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%d\" "
                 + "font-family=\"sans-serif\" font-size=\"12\">%n", WIDTH, HEIGHT));
         svg.append("<rect width=\"100%\" height=\"100%\" fill=\"white\"/>\n");
-        svg.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"18\" font-size=\"14\">Reranking throughput, "
-                + "minilm-l6 shape, mixed workload (GEMM fp32 %s, bf16 %s GFLOP/s)</text>%n", LEFT - 40,
-                gemm.get("fp32"), gemm.get("bf16")));
+        svg.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"18\" font-size=\"14\">Reranking throughput: "
+                + "MiniLM-L6 shape, mixed workload (100 documents per query)</text>%n"
+                + "<text x=\"%d\" y=\"36\" fill=\"#555\">matrix multiply limit: fp32 %s, bf16 %s GFLOP/s</text>%n",
+                LEFT - 40, LEFT - 40, gemm.get("fp32"), gemm.get("bf16")));
         int plotW = WIDTH - LEFT - RIGHT;
         int plotH = HEIGHT - TOP - BOTTOM;
         svg.append(String.format(Locale.ROOT, "<rect x=\"%d\" y=\"%d\" width=\"%d\" height=\"%d\" fill=\"none\" "
@@ -64,8 +76,10 @@ final class HeadlineChart {
             svg.append(String.format(Locale.ROOT, "<text x=\"%.1f\" y=\"%d\" text-anchor=\"middle\">%d</text>%n",
                     x, TOP + plotH + 18, BATCHES[i]));
         }
+        svg.append(String.format(Locale.ROOT, "<text x=\"%.1f\" y=\"%d\" text-anchor=\"middle\">all</text>%n",
+                x(BATCHES.length - 1, plotW) + 30, TOP + plotH + 18));
         svg.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"%d\" text-anchor=\"middle\">batch size "
-                + "(peers: all pairs in one call)</text>%n", LEFT + plotW / 2, HEIGHT - 12));
+                + "(peers: all pairs of a query in one call)</text>%n", LEFT + plotW / 2, HEIGHT - 12));
         svg.append(String.format(Locale.ROOT, "<text x=\"16\" y=\"%d\" transform=\"rotate(-90 16 %d)\" "
                 + "text-anchor=\"middle\">pairs / s</text>%n", TOP + plotH / 2, TOP + plotH / 2));
         int colour = 0;
@@ -75,7 +89,7 @@ final class HeadlineChart {
             StringBuilder points = new StringBuilder();
             for (Map.Entry<Integer, Double> p : line.getValue().entrySet()) {
                 int index = indexOf(p.getKey());
-                double x = index < 0 ? x(BATCHES.length - 1, plotW) + 20 : x(index, plotW);
+                double x = index < 0 ? x(BATCHES.length - 1, plotW) + 30 : x(index, plotW);
                 double y = TOP + plotH - plotH * p.getValue() / yMax;
                 points.append(String.format(Locale.ROOT, "%.1f,%.1f ", x, y));
                 svg.append(String.format(Locale.ROOT, "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"3\" fill=\"%s\"/>%n", x, y, c));
