@@ -33,9 +33,10 @@ import org.openjdk.jmh.annotations.Warmup;
  * </pre>
  *
  * <p>{@code model} is a generated model of a real shape ({@code minilm-l6}, {@code xlmr-base},
- * {@code tiny}; see {@link BenchModel}). {@code batching=sorted} is the library's own call, which
- * sorts pairs by length before cutting batches; {@code unsorted} scores consecutive input-order
- * chunks of {@code batchSize} documents, each one call and so one batch padded to its own longest.
+ * {@code tiny}; see {@link BenchModel}). {@code batching=sorted} is the library's default, which
+ * sorts pairs by length before cutting batches; {@code unsorted} turns that off
+ * ({@code sortByLength(false)}): input order, fixed batches of {@code batchSize}, each padded to
+ * its own longest pair.
  * Backends: {@code native} and {@code torchscript} are this library; the peers {@code djl-stock}
  * (DJL's CrossEncoderTranslator on the TorchScript twin) and {@code onnxruntime} (the same on ONNX
  * Runtime) score all pairs of a query in one call padded to the longest, as their users write it,
@@ -111,6 +112,7 @@ public class RerankBenchmark {
                 .backend(engine)
                 .precision(Precision.valueOf(precision.toUpperCase(Locale.ROOT)))
                 .batchSize(batchSize)
+                .sortByLength(batching.equals("sorted"))
                 .build();
         if (!batching.equals("sorted") && !batching.equals("unsorted")) {
             throw new IllegalArgumentException("batching must be sorted or unsorted, was " + batching);
@@ -123,16 +125,7 @@ public class RerankBenchmark {
         if (stock != null) {
             return stock.score(load.query, load.documents); // all pairs at once, as the stock route does
         }
-        if (batching.equals("sorted")) {
-            return reranker.score(load.query, load.documents);
-        }
-        float[] scores = new float[load.documents.size()];
-        for (int start = 0; start < scores.length; start += batchSize) {
-            int end = Math.min(scores.length, start + batchSize);
-            float[] chunk = reranker.score(load.query, load.documents.subList(start, end));
-            System.arraycopy(chunk, 0, scores, start, chunk.length);
-        }
-        return scores;
+        return reranker.score(load.query, load.documents);
     }
 
     @TearDown(Level.Trial)

@@ -44,6 +44,8 @@ public final class CrossEncoderPipeline {
      * @param windowAggregation {@code null} to truncate long documents; otherwise they are scored as
      *     overlapping windows whose scores are combined this way
      * @param windowOverlap tokens that consecutive windows share
+     * @param sortByLength {@code false} keeps input order and cuts fixed batches of {@code batchSize}
+     *     (for comparisons; slower on lists of mixed lengths)
      */
     public record Settings(
             int maxLength,
@@ -52,7 +54,8 @@ public final class CrossEncoderPipeline {
             ScoreMode scoreMode,
             WindowAggregation windowAggregation,
             int windowOverlap,
-            int padId) {}
+            int padId,
+            boolean sortByLength) {}
 
     private final Settings settings;
     private final PairTemplate template;
@@ -147,7 +150,9 @@ public final class CrossEncoderPipeline {
             order[i] = i;
         }
         // Length-sorted batching: similar lengths share a batch, so little compute goes to padding.
-        Arrays.sort(order, Comparator.comparingInt(i -> pairs.get(i).length()));
+        if (settings.sortByLength()) {
+            Arrays.sort(order, Comparator.comparingInt(i -> pairs.get(i).length()));
+        }
         float[] pairScores = new float[pairs.size()];
         for (int start = 0, end; start < order.length; start = end) {
             end = batchEnd(pairs, order, start);
@@ -176,6 +181,9 @@ public final class CrossEncoderPipeline {
      */
     private int batchEnd(List<TokenizedPair> pairs, Integer[] order, int start) {
         int limit = Math.min(order.length, start + settings.batchSize());
+        if (!settings.sortByLength()) {
+            return limit;
+        }
         int shortest = pairs.get(order[start]).length();
         int longestAllowed = Math.max(shortest + PADDING_SLACK, (int) (shortest * MAX_PADDING_RATIO));
         int end = start + 1;

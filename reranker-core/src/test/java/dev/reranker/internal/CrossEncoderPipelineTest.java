@@ -55,7 +55,7 @@ final class CrossEncoderPipelineTest {
     private static CrossEncoderPipeline pipeline(int maxLength, int batchSize, WindowAggregation windows, int overlap) {
         return new CrossEncoderPipeline(
                 new CrossEncoderPipeline.Settings(maxLength, batchSize, Truncation.QUERY_CAP_ONLY_SECOND,
-                        ScoreMode.RAW, windows, overlap, 0),
+                        ScoreMode.RAW, windows, overlap, 0, true),
                 BERT_LIKE, WORDS);
     }
 
@@ -188,5 +188,17 @@ final class CrossEncoderPipelineTest {
         }
         pipeline(64, 8, null, 0).score("q r", docs, this::model);
         assertEquals(List.of(8, 8, 4), seen.stream().map(PaddedBatch::rows).toList());
+    }
+
+    @Test
+    void unsorted_keepsInputOrderAndFixedBatches() {
+        CrossEncoderPipeline unsorted = new CrossEncoderPipeline(
+                new CrossEncoderPipeline.Settings(64, 2, Truncation.QUERY_CAP_ONLY_SECOND, ScoreMode.RAW, null, 0, 0, false),
+                BERT_LIKE, WORDS);
+        List<String> docs = List.of(words(9) + " a", words(1) + " b", words(30) + " c", words(2) + " d", words(3) + " e");
+        float[] scores = unsorted.score("q r", docs, this::model);
+        assertEquals(List.of(2, 2, 1), seen.stream().map(PaddedBatch::rows).toList());
+        assertEquals(3 + 2 + 10, seen.get(0).length()); // specials + query + the first, longer document
+        assertArrayEquals(pipeline(64, 2, null, 0).score("q r", docs, this::model), scores);
     }
 }

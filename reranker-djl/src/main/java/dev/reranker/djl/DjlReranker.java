@@ -84,7 +84,8 @@ public final class DjlReranker implements Reranker {
                     files.usesTokenTypes(tok.template().distinguishesSides()));
             this.pipeline = new CrossEncoderPipeline(
                     new CrossEncoderPipeline.Settings(maxLength, builder.batchSize, builder.truncation,
-                            builder.scoreMode, builder.windowAggregation, builder.windowOverlap, tok.padId()),
+                            builder.scoreMode, builder.windowAggregation, builder.windowOverlap, tok.padId(),
+                            builder.sortByLength),
                     tok.template(), tok);
             this.sessions = new ArrayBlockingQueue<>(builder.predictors);
             for (int i = 0; i < builder.predictors; i++) {
@@ -282,6 +283,7 @@ public final class DjlReranker implements Reranker {
         private int predictors = 1;
         private Backend backend = Backend.AUTO;
         private Precision precision = Precision.FP32;
+        private boolean sortByLength = true;
 
         private Builder() {}
 
@@ -390,6 +392,16 @@ public final class DjlReranker implements Reranker {
          */
         public Builder precision(Precision precision) {
             this.precision = Objects.requireNonNull(precision, "precision");
+            return this;
+        }
+
+        /**
+         * Whether pairs are sorted by length before they are cut into batches (default
+         * {@code true}). {@code false} keeps input order and fixed batches of {@code batchSize},
+         * each padded to its own longest pair: slower on lists of mixed lengths, for comparisons.
+         */
+        public Builder sortByLength(boolean sortByLength) {
+            this.sortByLength = sortByLength;
             return this;
         }
 
