@@ -29,7 +29,7 @@ final class Bf16Encoder implements AutoCloseable {
     private final ParameterStore parameters;
 
     /**
-     * Converts the layers' weights to bf16 (LayerNorm's stay fp32).
+     * Converts the layers' weights to bf16 (LayerNorm's stay fp32) and frees their fp32 copies.
      *
      * @param layers per layer, its 16 tensors in the order of {@code bf16_layer.pt}'s arguments
      */
@@ -46,7 +46,12 @@ final class Bf16Encoder implements AutoCloseable {
             NDList converted = new NDList();
             for (int i = 0; i < weights.size(); i++) {
                 boolean layerNorm = i == 8 || i == 9 || i == 14 || i == 15;
-                converted.add(layerNorm ? weights.get(i) : bf16(weights.get(i)));
+                if (layerNorm) {
+                    converted.add(weights.get(i));
+                } else {
+                    converted.add(bf16(weights.get(i)));
+                    weights.get(i).close(); // the fp32 copy is never used again: don't hold the model twice
+                }
             }
             layerWeights.add(converted);
         }

@@ -45,7 +45,7 @@ final class CrossEncoderModel implements AutoCloseable {
     private final NDArray positionEmbeddings;
     private final NDArray typeEmbeddings;
     private final Norm embeddingNorm;
-    private final List<Layer> layers;
+    private final List<Layer> layers; // in bf16 their matrices are freed: Bf16Encoder holds the bf16 copies
     private final Dense pooler; // BERT's pooler, or the RoBERTa head's dense layer
     private final Dense classifier;
     private final Bf16Encoder bf16; // null in fp32
