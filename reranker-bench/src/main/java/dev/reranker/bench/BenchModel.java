@@ -61,34 +61,27 @@ public enum BenchModel {
         this.typeVocab = typeVocab;
     }
 
+    /** @throws IllegalArgumentException if {@code id} names no generated model */
     public static BenchModel of(String id) {
+        BenchModel model = find(id);
+        if (model == null) {
+            throw new IllegalArgumentException("model must be one of minilm-l6, xlmr-base, tiny, was " + id);
+        }
+        return model;
+    }
+
+    /** The generated model called {@code id}, or {@code null}. */
+    static BenchModel find(String id) {
         for (BenchModel m : values()) {
             if (m.id.equals(id)) {
                 return m;
             }
         }
-        throw new IllegalArgumentException("model must be one of minilm-l6, xlmr-base, tiny, was " + id);
+        return null;
     }
 
-    /** The largest word index a workload may use (a word is one token). */
-    int words() {
-        return vocab - FIRST_WORD;
-    }
-
-    /** Special tokens in a (query, document) pair: [CLS] q [SEP] d [SEP], or <s> q </s></s> d </s>. */
-    int specialTokens() {
-        return roberta ? 4 : 3;
-    }
-
-    /**
-     * Multiply-adds x 2 of one pair of {@code tokens} real tokens: the encoder's dense layers
-     * ({@code 4 H^2 + 2 H I} per token and layer) and attention ({@code 2 T^2 H} per layer for
-     * QK^T and AV). Embedding lookups, LayerNorm, softmax and the head are left out.
-     */
-    double flops(int tokens) {
-        double dense = (4.0 * hidden * hidden + 2.0 * hidden * intermediate) * tokens;
-        double attention = 2.0 * tokens * (double) tokens * hidden;
-        return 2.0 * layers * (dense + attention);
+    public EncoderShape shape() {
+        return new EncoderShape(layers, hidden, intermediate);
     }
 
     /** The model's directory, generated if it is not there yet. */
@@ -144,6 +137,11 @@ public enum BenchModel {
         }
         w.write(dir.resolve("model.safetensors"));
         write(dir.resolve("config.json"), config());
+        writeTokenizer(dir);
+    }
+
+    /** {@code tokenizer.json} and {@code tokenizer_config.json}; alone, for tests of the tokenizer. */
+    void writeTokenizer(Path dir) throws IOException {
         JsonObject tokenizerConfig = new JsonObject();
         tokenizerConfig.addProperty("model_max_length", 512);
         write(dir.resolve("tokenizer_config.json"), tokenizerConfig);

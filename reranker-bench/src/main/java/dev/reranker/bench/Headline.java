@@ -88,7 +88,8 @@ public final class Headline {
             r.addProperty("batch_size", run.batchSize());
             r.addProperty("allocator", run.allocator());
             r.addProperty("pairs_per_s", round(opsPerSecond * workload.documents.size()));
-            r.addProperty("effective_gflops", round(opsPerSecond * workload.flops(BenchModel.of(MODEL)) / 1e9));
+            double flops = Workload.effectiveFlops(BenchModel.of(MODEL).shape(), workload);
+            r.addProperty("effective_gflops", round(opsPerSecond * flops / 1e9));
             results.add(r);
             System.out.printf(Locale.ROOT, "%-12s %-5s %-9s %-12s %4d %-9s %9.1f pairs/s %7.1f GFLOP/s%n",
                     run.backend(), run.precision(), run.batching(), run.workload(), run.batchSize(), run.allocator(),

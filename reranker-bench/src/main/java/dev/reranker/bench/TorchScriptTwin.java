@@ -26,14 +26,37 @@ final class TorchScriptTwin {
                     + "reranker-bench/scripts/make_models.py --from " + dir + (onnx ? " --onnx" : "")
                     + " (run from the repository root, or set -Dbench.script)");
         }
-        List<String> command = new ArrayList<>(List.of("/usr/bin/python3", script.toString(), "--from", dir.toString()));
+        if (!hasTorch()) {
+            throw new IllegalStateException("this backend needs " + dir.resolve(name) + ", made by " + script
+                    + " with /usr/bin/python3 and PyTorch, which this machine lacks: apt-get install python3-torch");
+        }
+        List<String> command = new ArrayList<>(List.of(PYTHON, script.toString(), "--from", dir.toString()));
         if (onnx) {
             command.add("--onnx");
         }
         Process process = new ProcessBuilder(command).inheritIO().start();
-        if (!process.waitFor(10, TimeUnit.MINUTES) || process.exitValue() != 0 || !Files.isRegularFile(dir.resolve(name))) {
+        boolean finished = process.waitFor(10, TimeUnit.MINUTES);
+        if (!finished) {
+            process.destroyForcibly();
+        }
+        if (!finished || process.exitValue() != 0 || !Files.isRegularFile(dir.resolve(name))) {
             throw new IllegalStateException("could not make " + dir.resolve(name) + " with " + script
-                    + "; it needs Debian's python3-torch (apt-get install python3-torch)");
+                    + " (see its output above)");
+        }
+    }
+
+    private static final String PYTHON = "/usr/bin/python3";
+
+    private static boolean hasTorch() throws InterruptedException {
+        if (!Files.isExecutable(Path.of(PYTHON))) {
+            return false;
+        }
+        try {
+            Process probe = new ProcessBuilder(PYTHON, "-c", "import torch")
+                    .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+            return probe.waitFor(2, TimeUnit.MINUTES) && probe.exitValue() == 0;
+        } catch (IOException e) {
+            return false;
         }
     }
 }

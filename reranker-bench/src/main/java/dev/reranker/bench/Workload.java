@@ -5,26 +5,30 @@ import java.util.List;
 import java.util.Random;
 
 /**
- * One query and its candidate documents, made of synthetic one-token words so every pair has an
- * exact token length.
+ * One query and its candidate documents, made of one-token words (see {@link Vocabulary}) so every
+ * pair has an exact token length. Fixed seeds: the same workload every run.
  *
  * <ul>
- *   <li>{@code uniform-128}: every pair is 128 tokens, special tokens included;
+ *   <li>{@code uniform-128}: {@code uniformDocuments} documents, every pair exactly 128 tokens,
+ *       special tokens included;
  *   <li>{@code mixed}: 100 documents whose lengths follow a log-normal with median 120 tokens and
  *       about 5% longer than 512 (those are truncated to 512), as first-stage retrieval returns them.
  * </ul>
+ *
+ * The query is 10 tokens in both.
  */
 public final class Workload {
 
     static final int QUERY_TOKENS = 10;
     static final int MAX_LENGTH = 512;
+    static final int MIXED_DOCUMENTS = 100;
     /** sigma so that P(length > 512) = 5% for a median of 120: ln(512 / 120) / 1.645. */
     private static final double SIGMA = Math.log(512.0 / 120.0) / 1.645;
 
     final String query;
     final List<String> documents;
     /** Each pair's real (non-padding) tokens after truncation to 512. */
-    final int[] pairTokens;
+    private final int[] pairTokens;
 
     private Workload(String query, List<String> documents, int[] pairTokens) {
         this.query = query;
@@ -32,48 +36,77 @@ public final class Workload {
         this.pairTokens = pairTokens;
     }
 
+    /** A workload of a generated model, whose words are {@code w5, w6, ...}. */
     public static Workload of(String name, BenchModel model, int uniformDocuments) {
+        return of(name, Vocabulary.of(model), uniformDocuments);
+    }
+
+    /**
+     * @param name {@code uniform-128} or {@code mixed}
+     * @param uniformDocuments documents per query in {@code uniform-128}
+     */
+    public static Workload of(String name, Vocabulary vocabulary, int uniformDocuments) {
         Random random = new Random(7);
-        int special = model.specialTokens();
-        String query = words(random, model, QUERY_TOKENS);
-        List<String> documents = new ArrayList<>();
+        int special = vocabulary.specialTokens();
+        String query = words(random, vocabulary, QUERY_TOKENS);
         List<Integer> lengths = new ArrayList<>();
         switch (name) {
             case "uniform-128":
+                if (uniformDocuments <= 0) {
+                    throw new IllegalArgumentException("uniformDocuments must be positive, was " + uniformDocuments);
+                }
                 for (int i = 0; i < uniformDocuments; i++) {
                     lengths.add(128 - special - QUERY_TOKENS);
                 }
                 break;
             case "mixed":
-                for (int i = 0; i < 100; i++) {
+                for (int i = 0; i < MIXED_DOCUMENTS; i++) {
                     lengths.add((int) Math.max(1, Math.round(Math.exp(Math.log(120) + SIGMA * random.nextGaussian()))));
                 }
                 break;
             default:
                 throw new IllegalArgumentException("workload must be uniform-128 or mixed, was " + name);
         }
+        List<String> documents = new ArrayList<>(lengths.size());
         int[] pairTokens = new int[lengths.size()];
         for (int i = 0; i < lengths.size(); i++) {
-            documents.add(words(random, model, lengths.get(i)));
+            documents.add(words(random, vocabulary, lengths.get(i)));
             pairTokens[i] = Math.min(MAX_LENGTH, special + QUERY_TOKENS + lengths.get(i));
         }
         return new Workload(query, documents, pairTokens);
     }
 
-    private static String words(Random random, BenchModel model, int n) {
+    private static String words(Random random, Vocabulary vocabulary, int n) {
+        List<String> words = vocabulary.words();
         StringBuilder b = new StringBuilder(n * 7);
-        int range = Math.min(model.words(), 20_000);
         for (int i = 0; i < n; i++) {
-            b.append(i == 0 ? "" : " ").append('w').append(BenchModel.FIRST_WORD + random.nextInt(range));
+            b.append(i == 0 ? "" : " ").append(words.get(random.nextInt(words.size())));
         }
         return b.toString();
     }
 
-    /** The model's multiply-adds x 2 on real tokens for the whole workload. */
-    double flops(BenchModel model) {
+    public String query() {
+        return query;
+    }
+
+    public List<String> documents() {
+        return documents;
+    }
+
+    /** Each pair's real (non-padding) tokens after truncation to 512, in document order. */
+    public int[] pairTokens() {
+        return pairTokens.clone();
+    }
+
+    /**
+     * FLOPs the model must do on the real tokens of every pair of the workload (one benchmark
+     * operation); effective GFLOP/s = {@code effectiveFlops x ops/s / 1e9}. Padding is not counted.
+     * See {@link EncoderShape} for the formula.
+     */
+    public static double effectiveFlops(EncoderShape shape, Workload workload) {
         double total = 0;
-        for (int tokens : pairTokens) {
-            total += model.flops(tokens);
+        for (int tokens : workload.pairTokens) {
+            total += shape.flops(tokens);
         }
         return total;
     }

@@ -57,6 +57,15 @@ final class BenchmarkSmokeTest {
     }
 
     @Test
+    void rerankBenchmark_runsOnARealModelDirectory() throws Exception {
+        Path fixture = Path.of("../reranker-djl/src/test/resources/fixtures/tiny-xlmr").toAbsolutePath().normalize();
+        Collection<RunResult> results = run(RerankBenchmark.class.getSimpleName(),
+                "model", fixture.toString(), "batchSize", "8", "workload", "uniform-128", "uniformDocuments", "16");
+        assertEquals(1, results.size());
+        assertTrue(results.iterator().next().getPrimaryResult().getScore() > 0);
+    }
+
+    @Test
     void gemmBenchmark_runsInBothDtypes() throws Exception {
         Collection<RunResult> results = run(GemmBenchmark.class.getSimpleName(), "n", "256", "dtype", "fp32,bf16");
         assertEquals(2, results.size());
