@@ -40,7 +40,8 @@ public final class RankingMetrics {
         Arrays.sort(ideal);
         reverse(ideal);
         double idealDcg = dcg(ideal, k);
-        return idealDcg == 0 ? 0 : dcg(relevanceInRankOrder, k) / idealDcg;
+        // DCG <= IDCG, but the two sums round separately; keep a near-ideal ranking from reaching 1 + ulp.
+        return idealDcg == 0 ? 0 : Math.min(1.0, dcg(relevanceInRankOrder, k) / idealDcg);
     }
 
     /**
@@ -127,8 +128,8 @@ public final class RankingMetrics {
         Objects.requireNonNull(scores, "scores");
         checkRelevance(relevance);
         if (scores.length != relevance.length) {
-            throw new IllegalArgumentException("scores and relevance differ in length: "
-                    + scores.length + " scores, " + relevance.length + " grades");
+            throw new IllegalArgumentException("scores and relevance differ in length: scores.length = "
+                    + scores.length + ", relevance.length = " + relevance.length);
         }
         Integer[] order = new Integer[scores.length];
         for (int i = 0; i < order.length; i++) {

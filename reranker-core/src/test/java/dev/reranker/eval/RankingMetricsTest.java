@@ -279,7 +279,7 @@ final class RankingMetricsTest {
 
     @Test
     void rankByScore_lengthsDiffer_throws() {
-        assertMessage("scores and relevance differ in length: 2 scores, 3 grades",
+        assertMessage("scores and relevance differ in length: scores.length = 2, relevance.length = 3",
                 () -> RankingMetrics.rankByScore(new float[] {1, 2}, new double[] {0, 1, 0}));
     }
 
