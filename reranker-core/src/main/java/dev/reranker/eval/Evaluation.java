@@ -14,6 +14,9 @@ import java.util.Map;
  * {@code CrossEncoderRerankingEvaluator} (v4) counts such a query as 0 for every metric instead; to
  * compare with its figures, multiply ours by {@code queries / (queries + skipped)}.
  *
+ * <p>The constructor throws {@link IllegalArgumentException} for {@code k < 1}, a metric outside
+ * {@code [0, 1]} (or NaN), {@code queries < 1} or {@code skipped < 0}.
+ *
  * @param k the cut-off of NDCG, MRR and recall
  * @param ndcg mean NDCG@k
  * @param mrr mean reciprocal rank at k
@@ -24,7 +27,6 @@ import java.util.Map;
  */
 public record Evaluation(int k, double ndcg, double mrr, double map, double recall, int queries, int skipped) {
 
-    /** @throws IllegalArgumentException if a count or metric is out of its range */
     public Evaluation {
         RankingMetrics.checkK(k);
         checkMetric("ndcg", ndcg);
@@ -41,7 +43,8 @@ public record Evaluation(int k, double ndcg, double mrr, double map, double reca
 
     /**
      * The metrics by name, in the order {@code ndcg@k}, {@code mrr@k}, {@code map},
-     * {@code recall@k} (for example {@code ndcg@10}): the names sentence-transformers reports.
+     * {@code recall@k} (for example {@code ndcg@10}), spelled as sentence-transformers spells its
+     * reranking metrics.
      *
      * @return an unmodifiable map that iterates in that order
      */

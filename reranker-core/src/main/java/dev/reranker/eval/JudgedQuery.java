@@ -12,17 +12,16 @@ import java.util.Objects;
  * Graded judgments (say 0 to 3) feed NDCG as they are; the other metrics only ask whether a grade
  * is above 0. For the common binary case use {@link #binary(String, List, List)}.
  *
+ * <p>A {@code null} query, list or element throws {@link NullPointerException} naming it (for
+ * example {@code documents[2]}); lists of different sizes, or a negative or non-finite grade,
+ * throw {@link IllegalArgumentException} naming the index.
+ *
  * @param query the query text
  * @param documents the candidates to rank, in any order (the order does not change the metrics)
  * @param relevance one grade per document, in the same order
  */
 public record JudgedQuery(String query, List<String> documents, List<Double> relevance) {
 
-    /**
-     * @throws NullPointerException naming {@code query}, a list, or the first {@code null} element
-     * @throws IllegalArgumentException if the lists differ in size or a grade is negative or not
-     *     finite
-     */
     public JudgedQuery {
         Objects.requireNonNull(query, "query");
         documents = copy(documents, "documents");

@@ -116,7 +116,9 @@ public final class RankingMetrics {
      * {@link JudgedQuery#binary} does), so keeping input order would hand a model that gives
      * every document the same score, or saturates several at the same probability, a perfect
      * ranking it did not make. Under this rule a tie never helps. This differs on purpose from
-     * {@link dev.reranker.Reranker#rerank}, which keeps input order among ties.
+     * {@link dev.reranker.Reranker#rerank}, which keeps input order among ties. (Where scores tie,
+     * sentence-transformers' figures differ from ours: scikit-learn's NDCG averages the gain over a
+     * tie, and its MRR takes whatever order numpy's argsort leaves.)
      *
      * @param scores one score per document, in input order; higher is more relevant
      * @param relevance one grade per document, in the same order
