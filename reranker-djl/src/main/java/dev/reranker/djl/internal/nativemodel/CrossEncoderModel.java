@@ -9,13 +9,18 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.ndarray.types.SparseFormat;
 import ai.djl.nn.Activation;
 import ai.djl.nn.core.Linear;
+import ai.djl.nn.norm.Dropout;
 import ai.djl.nn.norm.LayerNorm;
 
 import dev.reranker.djl.internal.RowSlices;
 import dev.reranker.internal.PaddedBatch;
 
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Random;
 
 /**
  * {@code BertForSequenceClassification} and {@code XLMRobertaForSequenceClassification} in eval
@@ -50,38 +55,56 @@ final class CrossEncoderModel implements AutoCloseable {
     private final Dense classifier;
     private final Bf16Encoder bf16; // null in fp32
     private final RowSlices slices;
+    /** Every tensor under its Hugging Face name without the encoder prefix, in load order. */
+    private final Map<String, NDArray> parameters = new LinkedHashMap<>();
+    private final List<String> freshlyInitialized = new ArrayList<>();
+    private Weights weights; // only while loading
+    private Random freshHead; // only while loading
 
     CrossEncoderModel(EncoderConfig config, Weights weights, NDManager manager, boolean bf16) {
+        this(config, weights, manager, bf16, null);
+    }
+
+    /**
+     * @param freshHead where the checkpoint lacks the pooler or classifier (a plain encoder), they
+     *     are initialised from this generator as Hugging Face does (normal with
+     *     {@code initializer_range}, zero bias); null makes a missing tensor an error
+     */
+    CrossEncoderModel(EncoderConfig config, Weights weights, NDManager manager, boolean bf16, Random freshHead) {
         this.config = config;
         this.manager = manager;
+        this.weights = weights;
+        this.freshHead = freshHead;
         this.slices = new RowSlices(config.heads(), config.intermediateSize());
         long h = config.hiddenSize();
         long i = config.intermediateSize();
-        wordEmbeddings = weights.load(new long[] {config.vocabSize(), h}, "embeddings.word_embeddings.weight");
-        positionEmbeddings = weights.load(new long[] {config.maxPositions(), h}, "embeddings.position_embeddings.weight");
-        typeEmbeddings = weights.load(new long[] {config.typeVocabSize(), h}, "embeddings.token_type_embeddings.weight");
-        embeddingNorm = norm(weights, "embeddings.LayerNorm", h);
+        wordEmbeddings = tensor(new long[] {config.vocabSize(), h}, "embeddings.word_embeddings.weight");
+        positionEmbeddings = tensor(new long[] {config.maxPositions(), h}, "embeddings.position_embeddings.weight");
+        typeEmbeddings = tensor(new long[] {config.typeVocabSize(), h}, "embeddings.token_type_embeddings.weight");
+        embeddingNorm = norm("embeddings.LayerNorm", h);
         layers = new ArrayList<>();
         for (int l = 0; l < config.layers(); l++) {
             String p = "encoder.layer." + l + ".";
             layers.add(new Layer(
-                    dense(weights, p + "attention.self.query", h, h),
-                    dense(weights, p + "attention.self.key", h, h),
-                    dense(weights, p + "attention.self.value", h, h),
-                    dense(weights, p + "attention.output.dense", h, h),
-                    norm(weights, p + "attention.output.LayerNorm", h),
-                    dense(weights, p + "intermediate.dense", i, h),
-                    dense(weights, p + "output.dense", h, i),
-                    norm(weights, p + "output.LayerNorm", h)));
+                    dense(p + "attention.self.query", h, h, false),
+                    dense(p + "attention.self.key", h, h, false),
+                    dense(p + "attention.self.value", h, h, false),
+                    dense(p + "attention.output.dense", h, h, false),
+                    norm(p + "attention.output.LayerNorm", h),
+                    dense(p + "intermediate.dense", i, h, false),
+                    dense(p + "output.dense", h, i, false),
+                    norm(p + "output.LayerNorm", h)));
         }
         this.bf16 = bf16 ? new Bf16Encoder(bf16Order(layers), config, manager, manager.getDevice()) : null;
         if (config.family() == EncoderConfig.Family.BERT) {
-            pooler = dense(weights, "pooler.dense", h, h);
-            classifier = dense(weights, "classifier", config.labels(), h);
+            pooler = dense("pooler.dense", h, h, true);
+            classifier = dense("classifier", config.labels(), h, true);
         } else {
-            pooler = dense(weights, "classifier.dense", h, h);
-            classifier = dense(weights, "classifier.out_proj", config.labels(), h);
+            pooler = dense("classifier.dense", h, h, true);
+            classifier = dense("classifier.out_proj", config.labels(), h, true);
         }
+        this.weights = null;
+        this.freshHead = null;
     }
 
     /** Each layer's tensors in the order of bf16_layer.pt's arguments. */
@@ -97,14 +120,48 @@ final class CrossEncoderModel implements AutoCloseable {
         return out;
     }
 
-    private static Dense dense(Weights weights, String name, long out, long in) {
-        return new Dense(weights.load(new long[] {out, in}, name + ".weight"),
-                weights.load(new long[] {out}, name + ".bias"));
+    private NDArray tensor(long[] shape, String... names) {
+        NDArray tensor = weights.load(shape, names);
+        parameters.put(names[0], tensor);
+        return tensor;
     }
 
-    private static Norm norm(Weights weights, String name, long h) {
-        return new Norm(weights.load(new long[] {h}, name + ".weight", name + ".gamma"),
-                weights.load(new long[] {h}, name + ".bias", name + ".beta"));
+    /** @param head whether the layer belongs to the head, which a plain encoder lacks */
+    private Dense dense(String name, long out, long in, boolean head) {
+        if (head && freshHead != null && !weights.has(name + ".weight")) {
+            // As Hugging Face's _init_weights: normal(0, initializer_range) weights, zero bias.
+            float[] values = new float[Math.toIntExact(out * in)];
+            for (int v = 0; v < values.length; v++) {
+                values[v] = (float) (freshHead.nextGaussian() * config.initializerRange());
+            }
+            NDArray weight = manager.create(values, new Shape(out, in));
+            NDArray bias = manager.zeros(new Shape(out));
+            parameters.put(name + ".weight", weight);
+            parameters.put(name + ".bias", bias);
+            freshlyInitialized.add(name + ".weight");
+            freshlyInitialized.add(name + ".bias");
+            return new Dense(weight, bias);
+        }
+        return new Dense(tensor(new long[] {out, in}, name + ".weight"), tensor(new long[] {out}, name + ".bias"));
+    }
+
+    private Norm norm(String name, long h) {
+        return new Norm(tensor(new long[] {h}, name + ".weight", name + ".gamma"),
+                tensor(new long[] {h}, name + ".bias", name + ".beta"));
+    }
+
+    /**
+     * The model's tensors by Hugging Face name without the {@code bert.} / {@code roberta.} prefix
+     * ({@code embeddings.word_embeddings.weight}, ..., {@code classifier.weight}); training updates
+     * them in place.
+     */
+    Map<String, NDArray> parameters() {
+        return Collections.unmodifiableMap(parameters);
+    }
+
+    /** Head tensors the checkpoint lacked, initialised fresh. */
+    List<String> freshlyInitialized() {
+        return List.copyOf(freshlyInitialized);
     }
 
     EncoderConfig config() {
@@ -119,29 +176,8 @@ final class CrossEncoderModel implements AutoCloseable {
     /** Runs rows of one batch; every intermediate array is freed before this returns. */
     private float[][] sliceLogits(PaddedBatch batch) {
         int rows = batch.rows();
-        int length = batch.length();
-        Shape shape = new Shape(rows, length);
         try (NDManager scope = manager.newSubManager(); NDScope ignored = new NDScope()) {
-            NDArray ids = scope.create(batch.inputIds(), shape);
-            NDArray positions = scope.create(positionIds(batch), shape);
-            NDArray types = scope.create(batch.tokenTypeIds(), shape);
-            NDArray maskBias = scope.create(maskBias(batch), new Shape(rows, 1, 1, length));
-
-            NDArray x = embed(ids, wordEmbeddings)
-                    .add(embed(positions, positionEmbeddings))
-                    .add(embed(types, typeEmbeddings));
-            x = layerNorm(x, embeddingNorm);
-            if (bf16 != null) {
-                x = bf16.encode(x, maskBias);
-            } else {
-                for (Layer layer : layers) {
-                    NDArray next = layer(layer, x, maskBias, rows, length);
-                    x.close();
-                    x = next;
-                }
-            }
-            NDArray first = x.get(":, 0, :");
-            NDArray logits = classifier.apply(Activation.tanh(pooler.apply(first)));
+            NDArray logits = forward(scope, batch, null);
             float[] flat = logits.toType(DataType.FLOAT32, false).toFloatArray();
             int labels = config.labels();
             float[][] out = new float[rows][labels];
@@ -152,7 +188,52 @@ final class CrossEncoderModel implements AutoCloseable {
         }
     }
 
-    private NDArray layer(Layer layer, NDArray x, NDArray maskBias, int rows, int length) {
+    /**
+     * The logits of a batch, {@code rows x labels}, created in {@code scope}. With {@code dropout}
+     * (training) the rates apply where Hugging Face's modules apply them; the arrays of every step
+     * stay reachable from the result for a backward pass, whose graph holds what it needs.
+     *
+     * @param dropout null for inference
+     */
+    NDArray forward(NDManager scope, PaddedBatch batch, EncoderConfig.Dropout dropout) {
+        int rows = batch.rows();
+        int length = batch.length();
+        Shape shape = new Shape(rows, length);
+        NDArray ids = scope.create(batch.inputIds(), shape);
+        NDArray positions = scope.create(positionIds(batch), shape);
+        NDArray types = scope.create(batch.tokenTypeIds(), shape);
+        NDArray maskBias = scope.create(maskBias(batch), new Shape(rows, 1, 1, length));
+
+        NDArray x = embed(ids, wordEmbeddings)
+                .add(embed(positions, positionEmbeddings))
+                .add(embed(types, typeEmbeddings));
+        x = drop(layerNorm(x, embeddingNorm), dropout == null ? 0 : dropout.hidden());
+        if (bf16 != null && dropout == null) {
+            x = bf16.encode(x, maskBias);
+        } else {
+            for (Layer layer : layers) {
+                NDArray next = layer(layer, x, maskBias, rows, length, dropout);
+                x.close();
+                x = next;
+            }
+        }
+        NDArray first = x.get(":, 0, :");
+        if (config.family() == EncoderConfig.Family.BERT) {
+            NDArray pooled = Activation.tanh(pooler.apply(first));
+            return classifier.apply(drop(pooled, dropout == null ? 0 : dropout.classifier()));
+        }
+        float rate = dropout == null ? 0 : dropout.classifier();
+        NDArray dense = Activation.tanh(pooler.apply(drop(first, rate)));
+        return classifier.apply(drop(dense, rate));
+    }
+
+    private static NDArray drop(NDArray x, float rate) {
+        return rate == 0 ? x : Dropout.dropout(x, rate, true).singletonOrThrow();
+    }
+
+    private NDArray layer(Layer layer, NDArray x, NDArray maskBias, int rows, int length,
+            EncoderConfig.Dropout dropout) {
+        float hiddenRate = dropout == null ? 0 : dropout.hidden();
         int heads = config.heads();
         int headSize = config.headSize();
         try (NDScope scope = new NDScope()) {
@@ -163,14 +244,15 @@ final class CrossEncoderModel implements AutoCloseable {
             NDArray k = splitHeads(layer.key().apply(x), rows, length, heads, headSize);
             NDArray v = splitHeads(layer.value().apply(x), rows, length, heads, headSize);
             NDArray scores = q.matMul(k.transpose(0, 1, 3, 2)).addi(maskBias);
-            NDArray probabilities = scores.softmax(-1);
+            NDArray probabilities = drop(scores.softmax(-1), dropout == null ? 0 : dropout.attention());
             scores.close();
             NDArray attention = probabilities.matMul(v);
             probabilities.close();
             NDArray context = attention.transpose(0, 2, 1, 3).reshape(rows, length, (long) heads * headSize);
-            NDArray attended = layerNorm(layer.attentionOut().apply(context).add(x), layer.attentionNorm());
+            NDArray attended = layerNorm(drop(layer.attentionOut().apply(context), hiddenRate).add(x),
+                    layer.attentionNorm());
             NDArray hidden = activation(layer.intermediate().apply(attended));
-            NDArray out = layerNorm(layer.output().apply(hidden).add(attended), layer.outputNorm());
+            NDArray out = layerNorm(drop(layer.output().apply(hidden), hiddenRate).add(attended), layer.outputNorm());
             NDScope.unregister(out);
             return out;
         }

@@ -8,6 +8,7 @@ import dev.reranker.RerankerException;
 
 import java.nio.file.Path;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 
 /** The {@code config.json} fields the native BERT / XLM-RoBERTa forward pass needs, checked. */
@@ -23,13 +24,24 @@ record EncoderConfig(
         int typeVocabSize,
         int vocabSize,
         int padTokenId,
-        int labels) {
+        int labels,
+        boolean headless,
+        Dropout dropout,
+        float initializerRange) {
+
+    /** Dropout rates for training, from {@code config.json} (Hugging Face's defaults when absent). */
+    record Dropout(float hidden, float attention, float classifier) {
+        static final Dropout NONE = new Dropout(0, 0, 0);
+    }
 
     /** BERT: pooler + classifier. RoBERTa family: dense + tanh + out_proj, positions offset by padding_idx + 1. */
     enum Family { BERT, ROBERTA }
 
     static final String SUPPORTED = "BertForSequenceClassification, XLMRobertaForSequenceClassification and "
             + "RobertaForSequenceClassification (model_type bert, xlm-roberta, roberta, camembert)";
+    /** Plain encoders training accepts, with a fresh head. */
+    private static final Map<String, Family> HEADLESS = Map.of(
+            "BertModel", Family.BERT, "XLMRobertaModel", Family.ROBERTA, "RobertaModel", Family.ROBERTA);
     private static final Set<String> ACTIVATIONS = Set.of("gelu", "gelu_new", "gelu_pytorch_tanh", "relu");
 
     /** Whether {@link #from} would take this configuration's architecture. */
@@ -43,9 +55,18 @@ record EncoderConfig(
     }
 
     static EncoderConfig from(JsonObject config, Path file) {
+        return from(config, file, false);
+    }
+
+    /**
+     * @param allowHeadless whether a plain encoder ({@code BertModel}, {@code XLMRobertaModel},
+     *     {@code RobertaModel}) is accepted: training gives it a fresh classification head with one label
+     */
+    static EncoderConfig from(JsonObject config, Path file, boolean allowHeadless) {
         String architecture = architecture(config);
         String modelType = text(config, "model_type", "").toLowerCase(Locale.ROOT);
-        Family family = family(architecture, modelType, file);
+        boolean headless = allowHeadless && architecture != null && HEADLESS.containsKey(architecture);
+        Family family = headless ? HEADLESS.get(architecture) : family(architecture, modelType, file);
         String positions = text(config, "position_embedding_type", "absolute");
         if (!positions.equals("absolute")) {
             throw new RerankerException(file + ": position_embedding_type \"" + positions
@@ -61,7 +82,7 @@ record EncoderConfig(
         if (heads <= 0 || hidden % heads != 0) {
             throw new RerankerException(file + ": hidden_size " + hidden + " is not a multiple of num_attention_heads " + heads);
         }
-        int labels = labels(config);
+        int labels = headless ? 1 : labels(config);
         if (labels < 1 || labels > 2) {
             throw new RerankerException(file + " gives the model " + labels
                     + " labels; a reranker has 1 (a relevance logit) or 2 (irrelevant, relevant)");
@@ -74,8 +95,18 @@ record EncoderConfig(
                 (int) number(config, "type_vocab_size", 2),
                 integer(config, "vocab_size", file),
                 (int) number(config, "pad_token_id", family == Family.BERT ? 0 : 1),
-                labels);
+                labels,
+                headless,
+                dropout(config),
+                (float) number(config, "initializer_range", 0.02));
     }
+
+    private static Dropout dropout(JsonObject config) {
+        float hidden = (float) number(config, "hidden_dropout_prob", 0.1);
+        return new Dropout(hidden, (float) number(config, "attention_probs_dropout_prob", 0.1),
+                (float) number(config, "classifier_dropout", hidden));
+    }
+
 
     int headSize() {
         return hiddenSize / heads;
