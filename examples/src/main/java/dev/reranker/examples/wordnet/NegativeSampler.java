@@ -15,7 +15,7 @@ import java.util.function.Consumer;
 /**
  * Picks the negatives of a query: glosses that are not the answer, most of them close to it.
  *
- * <p>About three quarters are hard: half of those are definitions of the positive's siblings (other
+ * <p>All but a quarter (rounded down) are hard, 6 of 7: half of those are definitions of the positive's siblings (other
  * hyponyms of its hypernyms: the answer's near neighbours in meaning), half definitions of
  * look-alike lemmas (one edit away, or sharing a long prefix: its near neighbours in spelling), each
  * kind making up for a shortfall of the other. The rest are random definitions, so that the model

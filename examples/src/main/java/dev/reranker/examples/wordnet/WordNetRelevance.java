@@ -22,7 +22,7 @@ import java.util.function.UnaryOperator;
  * <pre>{@code
  * WordNetRelevance data = WordNetRelevance.builder()
  *         .trainQueries(2000).heldOutQueries(200).negatives(7).seed(42)
- *         .build();                        // reads WordNet: about a second
+ *         .build();                        // reads WordNet: a few seconds
  * RelevanceExample.writeJsonLines(data.train(), Path.of("train.jsonl"));
  * RelevanceExample.writeJsonLines(data.heldOut(), Path.of("eval.jsonl"));
  * }</pre>
