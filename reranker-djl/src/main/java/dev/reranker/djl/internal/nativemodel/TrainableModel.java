@@ -189,7 +189,10 @@ public final class TrainableModel implements AutoCloseable {
             for (NDArray p : parameters) {
                 NDArray g = p.getGradient();
                 gradients.add(g);
-                squares += g.square().sum().getFloat();
+                // Closed at once: they would otherwise live as long as the model's manager.
+                try (NDArray square = g.square(); NDArray sum = square.sum()) {
+                    squares += sum.getFloat();
+                }
             }
             double norm = Math.sqrt(squares);
             if (!Double.isFinite(norm)) {
@@ -209,6 +212,11 @@ public final class TrainableModel implements AutoCloseable {
         } finally {
             gradients.forEach(NDArray::close);
         }
+    }
+
+    /** Arrays alive in the model's managers; for tests that check a step frees what it makes. */
+    int liveArrays() {
+        return manager.getManagedArrays().size();
     }
 
     /** Clears accumulated gradients without applying them. */
