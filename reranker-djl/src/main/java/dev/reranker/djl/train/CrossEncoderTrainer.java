@@ -64,8 +64,10 @@ import org.slf4j.LoggerFactory;
  * one-label head, initialised as Hugging Face does, and a log line says so.
  *
  * <p>The same seed on the same machine gives the same weights. A trainer holds only settings: it is
- * immutable and thread-safe, and each {@link #train} call loads the model afresh; calls run one at a
- * time (libtorch's autograd is recorded per process).
+ * immutable and thread-safe, and each {@link #train} call loads the model afresh. Training runs
+ * one at a time per process, whatever the trainer (DJL records gradients for one loop at a time);
+ * other calls wait. Interrupting the training thread stops it between steps with a
+ * {@link RerankerException}; the output then holds the best epoch saved so far, if any.
  */
 public final class CrossEncoderTrainer {
 
@@ -75,6 +77,9 @@ public final class CrossEncoderTrainer {
     private static final List<String> TOKENIZER_FILES = List.of("tokenizer.json", "tokenizer_config.json",
             "special_tokens_map.json", "vocab.txt", "vocab.json", "merges.txt", "sentencepiece.bpe.model",
             "spiece.model", "added_tokens.json");
+
+    /** libtorch records gradients for one training loop per process (DJL allows one collector at a time). */
+    private static final Object TRAINING = new Object();
 
     /** Pairs per scoring batch during evaluation and hard-negative mining. */
     private static final int SCORING_BATCH = 32;
@@ -139,10 +144,16 @@ public final class CrossEncoderTrainer {
      *
      * @throws RerankerException if the model cannot be loaded or trained, or the output not written
      */
-    public synchronized TrainingResult train(TrainingData data, List<JudgedQuery> eval, Path output) {
+    public TrainingResult train(TrainingData data, List<JudgedQuery> eval, Path output) {
         Objects.requireNonNull(data, "data");
         Objects.requireNonNull(eval, "eval");
         Objects.requireNonNull(output, "output");
+        synchronized (TRAINING) {
+            return trainAlone(data, eval, output);
+        }
+    }
+
+    private TrainingResult trainAlone(TrainingData data, List<JudgedQuery> eval, Path output) {
         long started = System.nanoTime();
         Path directory = model != null ? model
                 : HubDownloader.fromEnvironment(System.getenv(), offline).snapshot(modelId, "main");
@@ -251,6 +262,10 @@ public final class CrossEncoderTrainer {
                 double reportSum = 0;
                 int reportCount = 0;
                 for (int m = 0; m < microBatches; m++) {
+                    if (Thread.currentThread().isInterrupted()) {
+                        throw new RerankerException("training was interrupted in epoch " + epoch + " after " + step
+                                + " steps; " + (bestEpoch == 0 ? "nothing was saved" : output + " holds epoch " + bestEpoch));
+                    }
                     List<TokenizedPair> pairs = new ArrayList<>();
                     for (int q : order.subList(m * batchSize, Math.min(examples.size(), (m + 1) * batchSize))) {
                         pairs.addAll(pipeline.pairs(examples.get(q).query(), groups.get(q)));

@@ -39,7 +39,8 @@ class CrossEncoderTrainerTest {
     /** The fixture without dropout, so a few epochs learn (see {@link EncoderCheckpoints#withoutDropout}). */
     private CrossEncoderTrainer.Builder tiny(String fixture) {
         try {
-            return settings(EncoderCheckpoints.withoutDropout(fixture, dir.resolve("model-" + fixture)));
+            Path copy = dir.resolve("model-" + fixture);
+            return settings(Files.isDirectory(copy) ? copy : EncoderCheckpoints.withoutDropout(fixture, copy));
         } catch (IOException e) {
             throw new java.io.UncheckedIOException(e);
         }
@@ -167,6 +168,31 @@ class CrossEncoderTrainerTest {
         assertEquals(null, result.before());
         assertEquals(null, result.after());
         assertNotNull(result.epochs().get(1));
+    }
+
+    @Test
+    void interrupted_stopsBetweenSteps_andTheNextRunWorks() throws IOException {
+        CrossEncoderTrainer trainer = tiny("tiny-bert").progress(p -> Thread.currentThread().interrupt()).build();
+        RerankerException e = assertThrows(RerankerException.class, () -> trainer.train(TRAIN, dir.resolve("a")));
+        assertTrue(Thread.interrupted(), "the interrupt stays set for the caller");
+        assertEquals("training was interrupted in epoch 1 after 1 steps; nothing was saved", e.getMessage());
+        assertEquals(1, tiny("tiny-bert").build().train(TRAIN, dir.resolve("b")).bestEpoch());
+    }
+
+    @Test
+    void twoThreads_trainOneAfterTheOther() throws Exception {
+        CrossEncoderTrainer trainer = tiny("tiny-bert").build();
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(2);
+        try {
+            var a = pool.submit(() -> trainer.train(TRAIN, dir.resolve("a")));
+            var b = pool.submit(() -> trainer.train(TRAIN, dir.resolve("b")));
+            a.get();
+            b.get();
+        } finally {
+            pool.shutdown();
+        }
+        assertArrayEquals(Files.readAllBytes(dir.resolve("a/model.safetensors")),
+                Files.readAllBytes(dir.resolve("b/model.safetensors")));
     }
 
     @Test
