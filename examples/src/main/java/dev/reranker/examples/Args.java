@@ -1,0 +1,64 @@
+package dev.reranker.examples;
+
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
+
+/**
+ * Reading one option's value, shared by the command parsers so that a forgotten or malformed value
+ * is reported in the same words whichever command it was given to.
+ */
+final class Args {
+
+    private Args() {}
+
+    /** {@code --help} or {@code -h} before any {@code --}. */
+    static boolean asksForHelp(String[] args) {
+        for (String arg : args) {
+            if (arg.equals("--")) {
+                return false;
+            }
+            if (arg.equals("--help") || arg.equals("-h")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** "-" alone is not a flag anywhere (the rerank command takes it as a document). */
+    static boolean isOption(String arg) {
+        return arg.startsWith("-") && arg.length() > 1;
+    }
+
+    /**
+     * The value after {@code option}, at {@code args[i]}.
+     *
+     * @param expected what the option takes, for the message when the value is missing
+     */
+    static String value(String[] args, int i, String option, String expected) throws UsageException {
+        if (i >= args.length) {
+            throw new UsageException(option + " needs a value: " + expected);
+        }
+        String value = args[i];
+        // "--model --query x" means the model path was forgotten, not that the model is called "--query".
+        if (value.startsWith("--")) {
+            throw new UsageException(option + " needs a value (" + expected + "), but is followed by " + value);
+        }
+        return value;
+    }
+
+    static Path path(String option, String value) throws UsageException {
+        try {
+            return Path.of(value);
+        } catch (InvalidPathException e) {
+            throw new UsageException(option + " expects a path, was \"" + value + "\": " + e.getReason(), e);
+        }
+    }
+
+    static int integer(String option, String value) throws UsageException {
+        try {
+            return Integer.parseInt(value);
+        } catch (NumberFormatException e) {
+            throw new UsageException(option + " expects a whole number, was \"" + value + "\"", e);
+        }
+    }
+}
