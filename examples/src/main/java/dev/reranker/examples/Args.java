@@ -46,6 +46,22 @@ final class Args {
         return value;
     }
 
+    /**
+     * {@code value}, unless it is blank: an empty path would mean the working directory, and an
+     * empty model id nothing at all, so an unset shell variable must not get that far.
+     */
+    static String nonBlank(String option, String value, String expected) throws UsageException {
+        if (value.isBlank()) {
+            throw new UsageException(option + " needs " + expected + ", got an empty string");
+        }
+        return value;
+    }
+
+    /** The path at {@code args[i]}, the value of {@code option}; blank is refused. */
+    static Path path(String[] args, int i, String option, String expected) throws UsageException {
+        return path(option, nonBlank(option, value(args, i, option, expected), expected));
+    }
+
     static Path path(String option, String value) throws UsageException {
         try {
             return Path.of(value);

@@ -49,8 +49,10 @@ record Options(
 
     static final String USAGE = String.join(System.lineSeparator(),
             "usage: java -jar reranker-cli.jar [--model PATH|ID] --query TEXT [options] [DOCUMENT ...]",
+            "       java -jar reranker-cli.jar eval --model PATH|ID --eval FILE [options]",
             "",
             "Ranks documents by their relevance to a query with a cross-encoder model, best first.",
+            "eval measures a model on judged queries (NDCG@10, MRR@10, MAP, recall@10); see eval --help.",
             "",
             "  --model PATH|ID         a model directory (a Hugging Face checkpoint, or a TorchScript",
             "                          model.pt with its tokenizer.json), or a Hugging Face model id fetched",
@@ -71,8 +73,9 @@ record Options(
             "  --verbose               stack traces on failure, and the library's log",
             "  --help                  print this help",
             "",
-            "Arguments after -- are documents even when they start with \"-\". Output is UTF-8; the table",
-            "shows each document on one line, cut if long (--json prints it whole).",
+            "Arguments after -- are documents even when they start with \"-\"; -- also keeps a first document",
+            "named eval from being taken for the subcommand. Output is UTF-8; the table shows each",
+            "document on one line, cut if long (--json prints it whole).",
             "Exit status: 0 done, 1 the model could not be loaded or run, 2 bad arguments.",
             "");
 
