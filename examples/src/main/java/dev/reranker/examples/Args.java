@@ -1,5 +1,6 @@
 package dev.reranker.examples;
 
+import java.math.BigDecimal;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 
@@ -75,6 +76,27 @@ final class Args {
             return Integer.parseInt(value);
         } catch (NumberFormatException e) {
             throw new UsageException(option + " expects a whole number, was \"" + value + "\"", e);
+        }
+    }
+
+    static long longInteger(String option, String value) throws UsageException {
+        try {
+            return Long.parseLong(value);
+        } catch (NumberFormatException e) {
+            throw new UsageException(option + " expects a whole number, was \"" + value + "\"", e);
+        }
+    }
+
+    /**
+     * A decimal number such as {@code 2e-5} or {@code 0.001}. Read as a {@link BigDecimal} first
+     * because {@link Double#parseDouble} also takes {@code NaN}, {@code Infinity}, hexadecimal and a
+     * trailing {@code d} or {@code f}, none of which anyone means on a command line.
+     */
+    static double decimal(String option, String value) throws UsageException {
+        try {
+            return new BigDecimal(value).doubleValue();
+        } catch (NumberFormatException e) {
+            throw new UsageException(option + " expects a number such as 2e-5 or 0.001, was \"" + value + "\"", e);
         }
     }
 }

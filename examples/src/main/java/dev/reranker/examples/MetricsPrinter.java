@@ -3,21 +3,23 @@ package dev.reranker.examples;
 import com.google.gson.FormattingStyle;
 import com.google.gson.stream.JsonWriter;
 
+import dev.reranker.djl.train.TrainingResult;
 import dev.reranker.eval.Evaluation;
 
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
 /**
- * Prints the metrics of {@code eval}: one JSON line for programs, or a small table for people. Both
- * use {@link Evaluation#metrics()}'s names ({@code ndcg@10}, {@code mrr@10}, {@code map},
- * {@code recall@10}) and add {@code queries}, the number of queries measured.
+ * Prints the metrics of {@code eval} and {@code train}: one JSON line for programs, or a small table
+ * for people. Both use {@link Evaluation#metrics()}'s names ({@code ndcg@10}, {@code mrr@10},
+ * {@code map}, {@code recall@10}) and add {@code queries}, the number of queries measured.
  */
 final class MetricsPrinter {
 
@@ -26,6 +28,23 @@ final class MetricsPrinter {
     /** {@code {"ndcg@10": x, "mrr@10": x, "map": x, "recall@10": x, "queries": n}} on one line. */
     static void json(Evaluation evaluation, PrintStream out) {
         print(json -> write(evaluation, json), out);
+    }
+
+    /**
+     * {@code {"before": {...}, "after": {...}, "seconds": s}} on one line: the metrics of the starting
+     * and of the saved model, each as {@link #json(Evaluation, PrintStream)} prints them, and the
+     * training run's wall time (loading and evaluation included).
+     */
+    static void json(TrainingResult result, PrintStream out) {
+        print(json -> {
+            json.beginObject();
+            json.name("before");
+            write(result.before(), json);
+            json.name("after");
+            write(result.after(), json);
+            json.name("seconds").value(result.duration().toMillis() / 1000.0);
+            json.endObject();
+        }, out);
     }
 
     /**
@@ -68,6 +87,16 @@ final class MetricsPrinter {
             out.println(line);
         }
         out.flush();
+    }
+
+    /** For example {@code 42.3 s}, {@code 12m05s} or {@code 2h03m}. */
+    static String duration(Duration d) {
+        long s = d.toSeconds();
+        if (s < 60) {
+            return String.format(Locale.ROOT, "%.1f s", d.toMillis() / 1000.0);
+        }
+        return s < 3600 ? String.format(Locale.ROOT, "%dm%02ds", s / 60, s % 60)
+                : String.format(Locale.ROOT, "%dh%02dm", s / 3600, s / 60 % 60);
     }
 
     private static void write(Evaluation evaluation, JsonWriter json) throws IOException {

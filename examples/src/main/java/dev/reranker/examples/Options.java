@@ -49,10 +49,12 @@ record Options(
 
     static final String USAGE = String.join(System.lineSeparator(),
             "usage: java -jar reranker-cli.jar [--model PATH|ID] --query TEXT [options] [DOCUMENT ...]",
+            "       java -jar reranker-cli.jar train --model PATH|ID --train FILE --eval FILE --output DIR [options]",
             "       java -jar reranker-cli.jar eval --model PATH|ID --eval FILE [options]",
             "",
             "Ranks documents by their relevance to a query with a cross-encoder model, best first.",
-            "eval measures a model on judged queries (NDCG@10, MRR@10, MAP, recall@10); see eval --help.",
+            "train fine-tunes a model on judged queries; eval measures one (NDCG@10, MRR@10, MAP, recall@10).",
+            "For their options: java -jar reranker-cli.jar train --help (or eval --help).",
             "",
             "  --model PATH|ID         a model directory (a Hugging Face checkpoint, or a TorchScript",
             "                          model.pt with its tokenizer.json), or a Hugging Face model id fetched",
@@ -74,7 +76,7 @@ record Options(
             "  --help                  print this help",
             "",
             "Arguments after -- are documents even when they start with \"-\"; -- also keeps a first document",
-            "named eval from being taken for the subcommand. Output is UTF-8; the table shows each",
+            "named train or eval from being taken for a subcommand. Output is UTF-8; the table shows each",
             "document on one line, cut if long (--json prints it whole).",
             "Exit status: 0 done, 1 the model could not be loaded or run, 2 bad arguments.",
             "");

@@ -16,12 +16,13 @@ import java.util.List;
 
 /**
  * Reranks documents from the command line: {@code java -jar reranker-cli.jar --model DIR --query
- * TEXT [DOCUMENT ...]}. See {@link Options#USAGE} for the options. A subcommand, named by the first
- * argument, works on a model instead: {@code eval} measures one ({@link EvalCommand}).
+ * TEXT [DOCUMENT ...]}. See {@link Options#USAGE} for the options. Two subcommands, named by the
+ * first argument, work on models instead: {@code train} fine-tunes one ({@link TrainCommand}) and
+ * {@code eval} measures one ({@link EvalCommand}).
  *
  * <p>Scripts depend on its contract, the same for every command: stdout carries only the result
- * (with {@code --json}, exactly one JSON document); everything else, the library's log included, goes
- * to stderr; the exit status is 0 on success, 1 when a model or data file
+ * (with {@code --json}, exactly one JSON document); everything else, the library's log and training
+ * progress included, goes to stderr; the exit status is 0 on success, 1 when a model or data file
  * could not be loaded or run, and 2 when the arguments are wrong.
  */
 public final class RerankCli {
@@ -64,7 +65,7 @@ public final class RerankCli {
     }
 
     /**
-     * Runs the command: parses {@code args}, ranks (or evaluates), prints the result to
+     * Runs the command: parses {@code args}, ranks (or trains, or evaluates), prints the result to
      * {@code out} and any problem to {@code err}.
      *
      * @return the exit status: {@link #OK}, {@link #FAILED} or {@link #BAD_ARGUMENTS}
@@ -73,6 +74,7 @@ public final class RerankCli {
         String first = args.length == 0 ? "" : args[0];
         String[] rest = args.length == 0 ? args : Arrays.copyOfRange(args, 1, args.length);
         return switch (first) {
+            case "train" -> TrainCommand.run(rest, out, err);
             case "eval" -> EvalCommand.run(rest, out, err);
             default -> rerank(args, out, err);
         };

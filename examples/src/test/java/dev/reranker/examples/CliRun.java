@@ -18,7 +18,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 
 /**
- * One in-process run of the command line, for the subcommand's tests: the exit status and what went
+ * One in-process run of the command line, for the subcommands' tests: the exit status and what went
  * to stdout and stderr, with the checks of the CLI's contract.
  */
 record CliRun(int status, String out, String err) {
@@ -58,7 +58,8 @@ record CliRun(int status, String out, String err) {
 
     /**
      * Exit 2, nothing on stdout, and stderr ending in one "error: " line with the reason, a blank
-     * line and the given usage; notes may come before it.
+     * line and the given usage. Progress lines may come before it: train finds some mistakes (a
+     * --max-length above the model's limit) only once the model is loaded.
      */
     void assertBadArguments(String reason, String usage) {
         assertEquals(RerankCli.BAD_ARGUMENTS, status, err);
