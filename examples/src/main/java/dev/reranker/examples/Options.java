@@ -2,7 +2,6 @@ package dev.reranker.examples;
 
 import dev.reranker.Truncation;
 
-import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -50,8 +49,12 @@ record Options(
 
     static final String USAGE = String.join(System.lineSeparator(),
             "usage: java -jar reranker-cli.jar [--model PATH|ID] --query TEXT [options] [DOCUMENT ...]",
+            "       java -jar reranker-cli.jar train --model PATH|ID --train FILE --eval FILE --output DIR [options]",
+            "       java -jar reranker-cli.jar eval --model PATH|ID --eval FILE [options]",
             "",
             "Ranks documents by their relevance to a query with a cross-encoder model, best first.",
+            "train fine-tunes a model on judged queries; eval measures one (NDCG@10, MRR@10, MAP, recall@10).",
+            "For their options: java -jar reranker-cli.jar train --help (or eval --help).",
             "",
             "  --model PATH|ID         a model directory (a Hugging Face checkpoint, or a TorchScript",
             "                          model.pt with its tokenizer.json), or a Hugging Face model id fetched",
@@ -72,8 +75,9 @@ record Options(
             "  --verbose               stack traces on failure, and the library's log",
             "  --help                  print this help",
             "",
-            "Arguments after -- are documents even when they start with \"-\". Output is UTF-8; the table",
-            "shows each document on one line, cut if long (--json prints it whole).",
+            "Arguments after -- are documents even when they start with \"-\"; -- also keeps a first document",
+            "named train or eval from being taken for a subcommand. Output is UTF-8; the table shows each",
+            "document on one line, cut if long (--json prints it whole).",
             "Exit status: 0 done, 1 the model could not be loaded or run, 2 bad arguments.",
             "");
 
@@ -88,7 +92,7 @@ record Options(
      * @throws UsageException naming the option at fault and what it expects
      */
     static Options parse(String[] args) throws UsageException {
-        if (asksForHelp(args)) {
+        if (Args.asksForHelp(args)) {
             return new Options(true, null, null, null, List.of(), null, null, null, null, null, false, false, false, false);
         }
         String model = DEFAULT_MODEL;
@@ -109,7 +113,7 @@ record Options(
         boolean optionsEnded = false;
         for (int i = 0; i < args.length; i++) {
             String arg = args[i];
-            if (optionsEnded || !isOption(arg)) {
+            if (optionsEnded || !Args.isOption(arg)) {
                 documents.add(arg);
                 continue;
             }
@@ -122,14 +126,15 @@ record Options(
                 throw new UsageException(arg + " is given more than once");
             }
             switch (arg) {
-                case "--model" -> model = value(args, ++i, arg, "a directory or a Hugging Face model id");
-                case "--query" -> query = value(args, ++i, arg, "the query text");
-                case "--docs-file" -> docsFile = path(arg, value(args, ++i, arg, "a file"));
-                case "--max-length" -> maxLength = integer(arg, value(args, ++i, arg, "a number of tokens"));
-                case "--batch-size" -> batchSize = integer(arg, value(args, ++i, arg, "a number of pairs"));
-                case "--device" -> device = value(args, ++i, arg, "cpu, gpu or gpu:N");
-                case "--top-k" -> topK = topK(value(args, ++i, arg, "a number of documents"));
-                case "--truncation" -> truncation = truncation(value(args, ++i, arg, "query-cap or longest-first"));
+                case "--model" -> model = Args.value(args, ++i, arg, "a directory or a Hugging Face model id");
+                case "--query" -> query = Args.value(args, ++i, arg, "the query text");
+                case "--docs-file" -> docsFile = Args.path(arg, Args.value(args, ++i, arg, "a file"));
+                case "--max-length" -> maxLength = Args.integer(arg, Args.value(args, ++i, arg, "a number of tokens"));
+                case "--batch-size" -> batchSize = Args.integer(arg, Args.value(args, ++i, arg, "a number of pairs"));
+                case "--device" -> device = Args.value(args, ++i, arg, "cpu, gpu or gpu:N");
+                case "--top-k" -> topK = topK(Args.value(args, ++i, arg, "a number of documents"));
+                case "--truncation" ->
+                        truncation = truncation(Args.value(args, ++i, arg, "query-cap or longest-first"));
                 case "--raw" -> raw = true;
                 case "--json" -> json = true;
                 case "--verbose" -> verbose = true;
@@ -152,53 +157,8 @@ record Options(
                 raw, json, verbose, offline);
     }
 
-    private static boolean asksForHelp(String[] args) {
-        for (String arg : args) {
-            if (arg.equals("--")) {
-                return false;
-            }
-            if (arg.equals("--help") || arg.equals("-h")) {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    /** "-" alone is a document (it is not a flag anywhere); so is everything after "--". */
-    private static boolean isOption(String arg) {
-        return arg.startsWith("-") && arg.length() > 1;
-    }
-
-    private static String value(String[] args, int i, String option, String expected) throws UsageException {
-        if (i >= args.length) {
-            throw new UsageException(option + " needs a value: " + expected);
-        }
-        String value = args[i];
-        // "--model --query x" means the model path was forgotten, not that the model is called "--query".
-        if (value.startsWith("--")) {
-            throw new UsageException(option + " needs a value (" + expected + "), but is followed by " + value);
-        }
-        return value;
-    }
-
-    private static Path path(String option, String value) throws UsageException {
-        try {
-            return Path.of(value);
-        } catch (InvalidPathException e) {
-            throw new UsageException(option + " expects a path, was \"" + value + "\": " + e.getReason(), e);
-        }
-    }
-
-    private static int integer(String option, String value) throws UsageException {
-        try {
-            return Integer.parseInt(value);
-        } catch (NumberFormatException e) {
-            throw new UsageException(option + " expects a whole number, was \"" + value + "\"", e);
-        }
-    }
-
     private static int topK(String value) throws UsageException {
-        int k = integer("--top-k", value);
+        int k = Args.integer("--top-k", value);
         if (k <= 0) {
             throw new UsageException("--top-k must be at least 1, was " + k);
         }

@@ -16,11 +16,14 @@ import java.util.List;
 
 /**
  * Reranks documents from the command line: {@code java -jar reranker-cli.jar --model DIR --query
- * TEXT [DOCUMENT ...]}. See {@link Options#USAGE} for the options.
+ * TEXT [DOCUMENT ...]}. See {@link Options#USAGE} for the options. Two subcommands, named by the
+ * first argument, work on models instead: {@code train} fine-tunes one ({@link TrainCommand}) and
+ * {@code eval} measures one ({@link EvalCommand}).
  *
- * <p>Scripts depend on its contract: stdout carries only the result (with {@code --json}, exactly
- * one JSON array); everything else, the library's log included, goes to stderr; the exit status is
- * 0 on success, 1 when the model could not be loaded or run, and 2 when the arguments are wrong.
+ * <p>Scripts depend on its contract, the same for every command: stdout carries only the result
+ * (with {@code --json}, exactly one JSON document); everything else, the library's log and training
+ * progress included, goes to stderr; the exit status is 0 on success, 1 when a model or data file
+ * could not be loaded or run, and 2 when the arguments are wrong.
  */
 public final class RerankCli {
 
@@ -62,12 +65,22 @@ public final class RerankCli {
     }
 
     /**
-     * Runs the command: parses {@code args}, ranks, prints the result to {@code out} and any
-     * problem to {@code err}.
+     * Runs the command: parses {@code args}, ranks (or trains, or evaluates), prints the result to
+     * {@code out} and any problem to {@code err}.
      *
      * @return the exit status: {@link #OK}, {@link #FAILED} or {@link #BAD_ARGUMENTS}
      */
     static int run(String[] args, PrintStream out, PrintStream err) {
+        String first = args.length == 0 ? "" : args[0];
+        String[] rest = args.length == 0 ? args : Arrays.copyOfRange(args, 1, args.length);
+        return switch (first) {
+            case "train" -> TrainCommand.run(rest, out, err);
+            case "eval" -> EvalCommand.run(rest, out, err);
+            default -> rerank(args, out, err);
+        };
+    }
+
+    private static int rerank(String[] args, PrintStream out, PrintStream err) {
         Options options;
         List<String> documents;
         DjlReranker.Builder builder;
@@ -81,7 +94,7 @@ public final class RerankCli {
             documents = options.docsFile() != null ? DocumentsFile.read(options.docsFile()) : options.documents();
             builder = configure(options);
         } catch (UsageException e) {
-            return badArguments(e, err);
+            return badArguments(e, Options.USAGE, err);
         }
         try {
             List<ScoredDocument> ranking = documents.isEmpty()
@@ -94,7 +107,7 @@ public final class RerankCli {
             }
             return OK;
         } catch (UsageException e) {
-            return badArguments(e, err);
+            return badArguments(e, Options.USAGE, err);
         } catch (RuntimeException | LinkageError e) {
             return failed(e, options.verbose(), err);
         }
@@ -105,28 +118,8 @@ public final class RerankCli {
      * usage error naming our option rather than the builder's method.
      */
     private static DjlReranker.Builder configure(Options options) throws UsageException {
-        DjlReranker.Builder builder = DjlReranker.builder().offline(options.offline());
-        try {
-            builder.model(options.model());
-        } catch (IllegalArgumentException notAnId) {
-            // Neither a directory nor a Hub id: take it as the directory it was meant to be, so a
-            // wrong path fails at load as "does not exist" (exit 1) like any other missing file.
-            builder.model(Path.of(options.model()));
-        }
-        try {
-            if (options.device() != null) {
-                builder.device(options.device());
-            }
-        } catch (IllegalArgumentException e) {
-            throw new UsageException("--device: " + e.getMessage(), e);
-        }
-        try {
-            if (options.maxLength() != null) {
-                builder.maxLength(options.maxLength());
-            }
-        } catch (IllegalArgumentException e) {
-            throw new UsageException("--max-length: " + e.getMessage(), e);
-        }
+        DjlReranker.Builder builder = configureModel(options.model(), options.offline(), options.device(),
+                options.maxLength());
         try {
             if (options.batchSize() != null) {
                 builder.batchSize(options.batchSize());
@@ -140,6 +133,40 @@ public final class RerankCli {
         return builder.scoreMode(options.raw() ? ScoreMode.RAW : ScoreMode.AUTO);
     }
 
+    /**
+     * The settings every command that scores with a {@link DjlReranker} shares; a refused value
+     * becomes a usage error naming the option.
+     *
+     * @param device {@code null} for the library's default
+     * @param maxLength {@code null} for the model's limit
+     */
+    static DjlReranker.Builder configureModel(String model, boolean offline, String device, Integer maxLength)
+            throws UsageException {
+        DjlReranker.Builder builder = DjlReranker.builder().offline(offline);
+        try {
+            builder.model(model);
+        } catch (IllegalArgumentException notAnId) {
+            // Neither a directory nor a Hub id: take it as the directory it was meant to be, so a
+            // wrong path fails at load as "does not exist" (exit 1) like any other missing file.
+            builder.model(Path.of(model));
+        }
+        try {
+            if (device != null) {
+                builder.device(device);
+            }
+        } catch (IllegalArgumentException e) {
+            throw new UsageException("--device: " + e.getMessage(), e);
+        }
+        try {
+            if (maxLength != null) {
+                builder.maxLength(maxLength);
+            }
+        } catch (IllegalArgumentException e) {
+            throw new UsageException("--max-length: " + e.getMessage(), e);
+        }
+        return builder;
+    }
+
     private static List<ScoredDocument> rank(DjlReranker.Builder builder, Options options, List<String> documents)
             throws UsageException {
         try (DjlReranker reranker = load(builder)) {
@@ -150,7 +177,7 @@ public final class RerankCli {
     }
 
     /** The builder's only argument check against the model itself is the maximum length. */
-    private static DjlReranker load(DjlReranker.Builder builder) throws UsageException {
+    static DjlReranker load(DjlReranker.Builder builder) throws UsageException {
         try {
             return builder.build();
         } catch (IllegalArgumentException e) {
@@ -184,15 +211,17 @@ public final class RerankCli {
         }
     }
 
-    private static int badArguments(UsageException e, PrintStream err) {
+    /** Says what was wrong, then the command's usage, on {@code err}. */
+    static int badArguments(UsageException e, String usage, PrintStream err) {
         err.println("error: " + oneLine(e.getMessage()));
         err.println();
-        err.print(Options.USAGE);
+        err.print(usage);
         err.flush();
         return BAD_ARGUMENTS;
     }
 
-    private static int failed(Throwable e, boolean verbose, PrintStream err) {
+    /** One "error:" line on {@code err}, and the stack trace with {@code --verbose}. */
+    static int failed(Throwable e, boolean verbose, PrintStream err) {
         // The library's messages are written for the user; anything else is a surprise, so say what it was.
         String message = e instanceof RerankerException && e.getMessage() != null
                 // The library speaks of its API; here the way to a local directory is the option.

@@ -8,17 +8,30 @@ import java.nio.file.Path;
 import java.util.stream.Stream;
 
 /**
- * The tiny random-weight BERT cross-encoder in src/test/resources/fixtures, a copy of reranker-djl's,
+ * The tiny random-weight BERT cross-encoder in src/test/resources/fixtures, copies of reranker-djl's,
  * so that this module tests on its own. Its scores mean nothing; its shapes and files are real.
  */
 final class Fixture {
 
     private Fixture() {}
 
+    /** The TorchScript twin ({@code model.pt}), which the rerank and eval tests score with. */
     static Path model() {
-        URL url = Fixture.class.getResource("/fixtures/tiny-bert-torchscript");
+        return resource("tiny-bert-torchscript");
+    }
+
+    /**
+     * The same model as a Hugging Face checkpoint ({@code model.safetensors}, {@code vocab.txt}):
+     * training starts only from safetensors weights. reranker-djl's {@code reference.json} is left out.
+     */
+    static Path checkpoint() {
+        return resource("tiny-bert");
+    }
+
+    private static Path resource(String name) {
+        URL url = Fixture.class.getResource("/fixtures/" + name);
         if (url == null) {
-            throw new IllegalStateException("no fixtures/tiny-bert-torchscript on the test classpath");
+            throw new IllegalStateException("no fixtures/" + name + " on the test classpath");
         }
         try {
             return Path.of(url.toURI());
