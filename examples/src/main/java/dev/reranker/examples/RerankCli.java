@@ -193,7 +193,8 @@ public final class RerankCli {
         if (!Files.isDirectory(Path.of(options.model())) && !looksLikeModelId(options.model())) {
             // Worded as the library words it when it loads, so both paths fail alike.
             throw new RerankerException("model directory " + options.model() + " does not exist or is not a"
-                    + " directory; pass the directory that holds the model (model.pt) and its tokenizer.json");
+                    + " directory; pass the model's directory (a Hugging Face checkpoint, or a TorchScript model.pt)"
+                    + " with its tokenizer.json");
         }
         if (!options.json()) {
             err.println("no documents given: nothing to rank");

@@ -43,7 +43,8 @@ public final class ModelFiles {
     public static ModelFiles read(Path directory) {
         if (!Files.isDirectory(directory)) {
             throw new RerankerException("model directory " + directory + " does not exist or is not a directory;"
-                    + " pass the directory that holds the model (model.pt) and its tokenizer.json");
+                    + " pass the model's directory (a Hugging Face checkpoint, or a TorchScript model.pt)"
+                    + " with its tokenizer.json");
         }
         return new ModelFiles(
                 directory,

@@ -196,6 +196,15 @@ class CrossEncoderTrainerTest {
     }
 
     @Test
+    void torchScriptModel_refusedWithWhatTrainingNeeds() {
+        Path model = Fixtures.dir("tiny-bert-torchscript");
+        RerankerException e = assertThrows(RerankerException.class,
+                () -> settings(model).build().train(TRAIN, dir.resolve("out")));
+        assertEquals(model + " has only a TorchScript model.pt, which cannot be trained; training starts from a"
+                + " Hugging Face checkpoint (config.json, model.safetensors)", e.getMessage());
+    }
+
+    @Test
     void outputIsTheModel_refused() {
         Path model = Fixtures.dir("tiny-bert");
         RerankerException e = assertThrows(RerankerException.class,

@@ -76,13 +76,17 @@ public final class TrainableModel implements AutoCloseable {
      * {@code seed}) in fp32 for training.
      */
     public static TrainableModel load(Path directory, JsonObject config, Device device, long seed) {
+        if (!Weights.present(directory)) {
+            if (Files.isRegularFile(directory.resolve("model.pt"))) {
+                throw new RerankerException(directory + " has only a TorchScript model.pt, which cannot be trained;"
+                        + " training starts from a Hugging Face checkpoint (config.json, model.safetensors)");
+            }
+            throw Weights.missingWeights(directory);
+        }
         Path configFile = directory.resolve("config.json");
         if (!Files.isRegularFile(configFile)) {
             throw new RerankerException(configFile + " does not exist; training starts from a Hugging Face checkpoint"
                     + " directory (config.json, model.safetensors, tokenizer.json)");
-        }
-        if (!Weights.present(directory)) {
-            throw Weights.missingWeights(directory);
         }
         EncoderConfig encoder = EncoderConfig.from(config, configFile, true);
         Engine engine = Engines.pytorch();
