@@ -5,15 +5,20 @@ import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParseException;
 import com.google.gson.JsonParser;
+import com.google.gson.stream.JsonWriter;
 
 import dev.reranker.RerankerException;
 import dev.reranker.eval.JudgedQuery;
 
 import java.io.BufferedReader;
+import java.io.BufferedWriter;
 import java.io.IOException;
+import java.io.StringWriter;
+import java.io.UncheckedIOException;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -38,7 +43,10 @@ import java.util.Set;
  * <p>Lines with the same query are merged into one example, keeping the first-seen order and
  * dropping repeated documents; a document listed both as positive and negative for a query counts as
  * positive. A query left with no positive is skipped and counted in {@link #skipped()}. A malformed
- * line fails the whole read with the file and line number. Immutable.
+ * line fails the whole read with the file and line number.
+ *
+ * <p>{@link #write(Path)} writes the examples back as JSON lines, which {@link #read(Path)} reads as
+ * the same examples. Immutable.
  */
 public final class TrainingData {
 
@@ -93,6 +101,31 @@ public final class TrainingData {
         return merger.build(file);
     }
 
+    /**
+     * Writes the examples to {@code file} in FlagEmbedding's JSON lines format, replacing the file if
+     * it exists: UTF-8, one object a line, each ended by {@code \n}, keys in the order {@code query},
+     * {@code pos}, {@code neg}. Strings are escaped as JSON requires ({@code "}, {@code \}, control
+     * characters) and, so that a line stays one line for any reader, U+2028 and U+2029 too;
+     * everything else, non-ASCII and {@code <>&'} included, is written as it is. The parent directory
+     * must exist.
+     *
+     * @throws RerankerException if the file cannot be written, naming it
+     */
+    public void write(Path file) {
+        try (BufferedWriter out = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
+            for (TrainingExample example : examples) {
+                out.write(jsonLine(example));
+                out.write('\n');
+            }
+        } catch (NoSuchFileException e) {
+            throw new RerankerException("could not write " + file + ": the directory "
+                    + file.toAbsolutePath().getParent() + " does not exist", e);
+        } catch (IOException e) {
+            // FileSystemException's message is often the file name alone: the type says what went wrong.
+            throw new RerankerException("could not write " + file + ": " + e, e);
+        }
+    }
+
     /** The examples, each with at least one positive, in first-seen order. */
     public List<TrainingExample> examples() {
         return examples;
@@ -129,6 +162,30 @@ public final class TrainingData {
     public String toString() {
         return "TrainingData{" + (source == null ? "" : source + ", ") + examples.size() + " queries"
                 + (skipped == 0 ? "" : ", " + skipped + " skipped without a positive") + "}";
+    }
+
+    /** One example as a line of JSON, without the line break. */
+    private static String jsonLine(TrainingExample example) {
+        StringWriter text = new StringWriter();
+        try (JsonWriter json = new JsonWriter(text)) {
+            json.setHtmlSafe(false);
+            json.beginObject();
+            json.name("query").value(example.query());
+            array(json.name("pos"), example.positives());
+            array(json.name("neg"), example.negatives());
+            json.endObject();
+        } catch (IOException e) {
+            throw new UncheckedIOException("a StringWriter does not fail", e);
+        }
+        return text.toString();
+    }
+
+    private static void array(JsonWriter json, List<String> documents) throws IOException {
+        json.beginArray();
+        for (String document : documents) {
+            json.value(document);
+        }
+        json.endArray();
     }
 
     private static void readJsonLines(Path file, Merger merger) throws IOException {
