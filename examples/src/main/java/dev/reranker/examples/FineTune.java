@@ -3,18 +3,14 @@ package dev.reranker.examples;
 import dev.reranker.djl.train.CrossEncoderTrainer;
 import dev.reranker.djl.train.Loss;
 import dev.reranker.djl.train.TrainingData;
-import dev.reranker.djl.train.TrainingExample;
 import dev.reranker.djl.train.TrainingResult;
 import dev.reranker.eval.Evaluation;
-import dev.reranker.examples.wordnet.RelevanceExample;
 import dev.reranker.examples.wordnet.WordNetRelevance;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Locale;
 
 /**
@@ -89,11 +85,12 @@ public final class FineTune {
         long start = System.nanoTime();
         WordNetRelevance wordNet = WordNetRelevance.builder().directory(wordnet).seed(seed)
                 .trainQueries(trainQueries).heldOutQueries(evalQueries).negatives(7).build();
+        TrainingData train = TrainingData.of(wordNet.train());
+        TrainingData eval = TrainingData.of(wordNet.heldOut());
         Path data = output.resolve("data");
-        write(wordNet.train(), data.resolve("train.jsonl"));
-        write(wordNet.heldOut(), data.resolve("eval.jsonl"));
-        TrainingData train = TrainingData.of(examples(wordNet.train()));
-        TrainingData eval = TrainingData.of(examples(wordNet.heldOut()));
+        createDirectories(data);
+        train.write(data.resolve("train.jsonl"));
+        eval.write(data.resolve("eval.jsonl"));
         System.err.printf(Locale.ROOT, "WordNet: %d training and %d held-out words, 1 definition and 7 negatives each;"
                 + " data in %s%n", train.examples().size(), eval.examples().size(), data);
 
@@ -131,20 +128,11 @@ public final class FineTune {
         System.out.printf(Locale.ROOT, "%-7s %8.4f %8.4f %8.4f%n", label, e.ndcg(), e.mrr(), e.map());
     }
 
-    private static List<TrainingExample> examples(List<RelevanceExample> examples) {
-        List<TrainingExample> out = new ArrayList<>(examples.size());
-        for (RelevanceExample e : examples) {
-            out.add(new TrainingExample(e.query(), e.positives(), e.negatives()));
-        }
-        return out;
-    }
-
-    private static void write(List<RelevanceExample> examples, Path file) {
+    private static void createDirectories(Path directory) {
         try {
-            Files.createDirectories(file.getParent());
-            RelevanceExample.writeJsonLines(examples, file);
+            Files.createDirectories(directory);
         } catch (IOException e) {
-            throw new UncheckedIOException("could not write " + file + ": " + e.getMessage(), e);
+            throw new UncheckedIOException("could not create " + directory + ": " + e, e);
         }
     }
 

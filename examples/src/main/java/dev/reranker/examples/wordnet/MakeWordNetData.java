@@ -1,5 +1,9 @@
 package dev.reranker.examples.wordnet;
 
+import dev.reranker.RerankerException;
+import dev.reranker.djl.train.TrainingData;
+import dev.reranker.djl.train.TrainingExample;
+
 import java.io.FileDescriptor;
 import java.io.FileOutputStream;
 import java.io.IOException;
@@ -76,14 +80,16 @@ public final class MakeWordNetData {
             Files.createDirectories(output);
             Path train = output.resolve("train.jsonl");
             Path eval = output.resolve("eval.jsonl");
-            RelevanceExample.writeJsonLines(data.train(), train);
-            RelevanceExample.writeJsonLines(data.heldOut(), eval);
+            TrainingData trainData = TrainingData.of(data.train());
+            TrainingData evalData = TrainingData.of(data.heldOut());
+            trainData.write(train);
+            evalData.write(eval);
             double seconds = (System.nanoTime() - start) / 1e9;
-            err.println(summary(data.train(), train));
-            err.println(summary(data.heldOut(), eval));
+            err.println(summary(trainData.examples(), train));
+            err.println(summary(evalData.examples(), eval));
             err.printf(Locale.ROOT, "done in %.1f s%n", seconds);
             return OK;
-        } catch (WordNetException e) {
+        } catch (WordNetException | RerankerException e) {
             err.println("error: " + e.getMessage());
             return FAILED;
         } catch (IOException e) {
@@ -170,11 +176,11 @@ public final class MakeWordNetData {
     }
 
     /** "2000 queries -> out/train.jsonl (7.0 negatives, definitions of 9.6 words on average)". */
-    private static String summary(List<RelevanceExample> examples, Path file) {
+    private static String summary(List<TrainingExample> examples, Path file) {
         long negatives = 0;
         long words = 0;
         long documents = 0;
-        for (RelevanceExample example : examples) {
+        for (TrainingExample example : examples) {
             negatives += example.negatives().size();
             for (List<String> list : List.of(example.positives(), example.negatives())) {
                 for (String document : list) {

@@ -1,5 +1,7 @@
 package dev.reranker.examples.wordnet;
 
+import dev.reranker.djl.train.TrainingExample;
+
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -23,8 +25,8 @@ import java.util.function.UnaryOperator;
  * WordNetRelevance data = WordNetRelevance.builder()
  *         .trainQueries(2000).heldOutQueries(200).negatives(7).seed(42)
  *         .build();                        // reads WordNet: a few seconds
- * RelevanceExample.writeJsonLines(data.train(), Path.of("train.jsonl"));
- * RelevanceExample.writeJsonLines(data.heldOut(), Path.of("eval.jsonl"));
+ * TrainingData.of(data.train()).write(Path.of("train.jsonl"));
+ * TrainingData.of(data.heldOut()).write(Path.of("eval.jsonl"));
  * }</pre>
  *
  * <p>Queries are lemmas with at most {@link Builder#maxSenses(int)} senses, so that a gloss can
@@ -32,7 +34,9 @@ import java.util.function.UnaryOperator;
  * corpus) come before rare ones. The split is by query: no query is in both lists, and no training
  * query has a held-out query's positive (as {@code true cat} would share {@code cat}'s). The same
  * seed and database give the same examples in the same order; each query's negatives depend only on
- * the seed and the query, not on the counts asked for.
+ * the seed and the query, not on the counts asked for. No two examples of a list share a query, and
+ * each has one positive and distinct negatives, none of them the positive: {@code TrainingData.of}
+ * keeps them as they are.
  *
  * <p>Instances are immutable.
  */
@@ -41,10 +45,10 @@ public final class WordNetRelevance {
     /** Where Debian and Ubuntu install WordNet 3.0 ({@code wordnet-base}). */
     public static final Path DEBIAN_DIRECTORY = Path.of("/usr/share/wordnet");
 
-    private final List<RelevanceExample> train;
-    private final List<RelevanceExample> heldOut;
+    private final List<TrainingExample> train;
+    private final List<TrainingExample> heldOut;
 
-    private WordNetRelevance(List<RelevanceExample> train, List<RelevanceExample> heldOut) {
+    private WordNetRelevance(List<TrainingExample> train, List<TrainingExample> heldOut) {
         this.train = List.copyOf(train);
         this.heldOut = List.copyOf(heldOut);
     }
@@ -54,12 +58,12 @@ public final class WordNetRelevance {
     }
 
     /** The training examples: at most {@link Builder#trainQueries(int)}, fewer if WordNet runs out. */
-    public List<RelevanceExample> train() {
+    public List<TrainingExample> train() {
         return train;
     }
 
     /** The held-out examples: at most {@link Builder#heldOutQueries(int)}; their queries are not in {@link #train()}. */
-    public List<RelevanceExample> heldOut() {
+    public List<TrainingExample> heldOut() {
         return heldOut;
     }
 
@@ -213,12 +217,12 @@ public final class WordNetRelevance {
             return text.length() >= 2 && text.chars().anyMatch(Character::isLetter);
         }
 
-        private List<RelevanceExample> examples(List<Lemma> lemmas, NegativeSampler sampler) {
-            List<RelevanceExample> examples = new ArrayList<>(lemmas.size());
+        private List<TrainingExample> examples(List<Lemma> lemmas, NegativeSampler sampler) {
+            List<TrainingExample> examples = new ArrayList<>(lemmas.size());
             for (Lemma lemma : lemmas) {
                 Random random = new Random(seed * 1_000_003L + lemma.text().hashCode());
                 Synset positive = lemma.senses().get(0);
-                examples.add(new RelevanceExample(query(lemma, positive), List.of(positive.definition()),
+                examples.add(new TrainingExample(query(lemma, positive), List.of(positive.definition()),
                         sampler.negatives(lemma, negatives, random)));
             }
             return examples;

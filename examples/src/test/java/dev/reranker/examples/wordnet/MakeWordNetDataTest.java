@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.gson.JsonParser;
 
+import dev.reranker.djl.train.TrainingData;
+
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -40,6 +42,31 @@ final class MakeWordNetDataTest {
         assertTrue(stderr().contains("6 queries -> " + output.resolve("train.jsonl")), stderr());
         assertTrue(stderr().contains("2 queries -> " + output.resolve("eval.jsonl")), stderr());
         assertEquals("", out.toString(StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void run_filesReadBackAsTheExamplesBuilt() {
+        Path output = temp.resolve("out");
+
+        int status = run(output.toString(), "--wordnet", TinyWordNet.directory().toString(),
+                "--train", "100", "--eval", "4", "--negatives", "5", "--seed", "3", "--pos", "noun,adj");
+
+        assertEquals(MakeWordNetData.OK, status, stderr());
+        WordNetRelevance built = WordNetRelevance.builder().directory(TinyWordNet.directory())
+                .trainQueries(100).heldOutQueries(4).negatives(5).seed(3)
+                .partsOfSpeech(PartOfSpeech.NOUN, PartOfSpeech.ADJECTIVE).build();
+        assertEquals(built.train(), TrainingData.read(output.resolve("train.jsonl")).examples());
+        assertEquals(built.heldOut(), TrainingData.read(output.resolve("eval.jsonl")).examples());
+    }
+
+    @Test
+    void run_outputIsADirectoryInTheWay_exit1NamingTheFile() throws IOException {
+        Files.createDirectories(temp.resolve("train.jsonl"));
+
+        int status = run(temp.toString(), "--wordnet", TinyWordNet.directory().toString(), "--train", "3", "--eval", "1");
+
+        assertEquals(MakeWordNetData.FAILED, status, stderr());
+        assertTrue(stderr().startsWith("error: could not write " + temp.resolve("train.jsonl") + ": "), stderr());
     }
 
     @Test

@@ -6,6 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.reranker.djl.train.TrainingData;
+import dev.reranker.djl.train.TrainingExample;
+
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -69,8 +72,23 @@ final class WordNetRelevanceTest {
 
             Set<String> heldOut = new HashSet<>();
             data.heldOut().forEach(e -> heldOut.addAll(e.positives()));
-            for (RelevanceExample example : data.train()) {
+            for (TrainingExample example : data.train()) {
                 assertFalse(heldOut.contains(example.positives().get(0)), example.query() + ", seed " + seed);
+            }
+        }
+    }
+
+    @Test
+    void build_trainingDataOf_keepsTheExamplesAsTheyAre() {
+        // Merging would change examples that share a query or repeat a document; these do neither.
+        for (long seed = 0; seed < 20; seed++) {
+            WordNetRelevance data = tiny().partsOfSpeech(PartOfSpeech.NOUN, PartOfSpeech.ADJECTIVE)
+                    .seed(seed).negatives(7).trainQueries(1000).heldOutQueries(5).build();
+
+            for (List<TrainingExample> examples : List.of(data.train(), data.heldOut())) {
+                TrainingData merged = TrainingData.of(examples);
+                assertEquals(examples, merged.examples(), "seed " + seed);
+                assertEquals(0, merged.skipped(), "seed " + seed);
             }
         }
     }
@@ -88,10 +106,10 @@ final class WordNetRelevanceTest {
         // Fewer than all 20: a training query whose positive is held out is passed over.
         WordNetRelevance data = tiny().seed(3).trainQueries(8).heldOutQueries(5).build();
 
-        for (RelevanceExample example : data.heldOut()) {
+        for (TrainingExample example : data.heldOut()) {
             assertTrue(COMMON.contains(example.query()), example.query());
         }
-        for (RelevanceExample example : data.train()) {
+        for (TrainingExample example : data.train()) {
             assertTrue(COMMON.contains(example.query()), example.query());
         }
     }
@@ -107,14 +125,14 @@ final class WordNetRelevanceTest {
 
     @Test
     void build_example_queryPositiveAndNegatives() {
-        Map<String, RelevanceExample> byQuery = all(tiny().negatives(7));
+        Map<String, TrainingExample> byQuery = all(tiny().negatives(7));
 
-        RelevanceExample cat = byQuery.get("cat");
+        TrainingExample cat = byQuery.get("cat");
         assertEquals(List.of(TinyWordNet.CAT), cat.positives(), "the first sense");
         assertEquals(7, cat.negatives().size());
         assertFalse(cat.negatives().contains(TinyWordNet.BIG_CAT));
 
-        RelevanceExample paris = byQuery.get("Paris");
+        TrainingExample paris = byQuery.get("Paris");
         assertEquals(List.of("the capital and largest city of France; and international center of culture and commerce"),
                 paris.positives());
         assertEquals(TinyWordNet.LYON, paris.negatives().get(0));
@@ -126,8 +144,8 @@ final class WordNetRelevanceTest {
         WordNetRelevance few = tiny().seed(5).trainQueries(3).heldOutQueries(2).build();
         WordNetRelevance many = tiny().seed(5).trainQueries(1000).heldOutQueries(0).build();
 
-        for (List<RelevanceExample> examples : List.of(few.train(), few.heldOut())) {
-            for (RelevanceExample example : examples) {
+        for (List<TrainingExample> examples : List.of(few.train(), few.heldOut())) {
+            for (TrainingExample example : examples) {
                 assertTrue(many.train().contains(example), example.query());
             }
         }
@@ -135,7 +153,7 @@ final class WordNetRelevanceTest {
 
     @Test
     void build_adjectives() {
-        Map<String, RelevanceExample> byQuery =
+        Map<String, TrainingExample> byQuery =
                 all(tiny().partsOfSpeech(PartOfSpeech.NOUN, PartOfSpeech.ADJECTIVE));
 
         assertEquals(NOUN_QUERIES + 5, byQuery.size(), "home is one query");
@@ -198,13 +216,15 @@ final class WordNetRelevanceTest {
         assertEquals(3000, data.train().size());
         assertEquals(300, data.heldOut().size());
         Set<String> heldOut = new HashSet<>(queries(data.heldOut()));
-        for (RelevanceExample example : data.train()) {
+        for (TrainingExample example : data.train()) {
             assertFalse(heldOut.contains(example.query()), example.query());
             assertEquals(7, example.negatives().size(), example.query());
             assertFalse(example.negatives().contains(example.positives().get(0)), example.query());
         }
         // Generous: the whole noun file takes about a second on an idle laptop core.
         assertTrue(took.compareTo(Duration.ofSeconds(30)) < 0, "took " + took);
+        assertEquals(data.train(), TrainingData.of(data.train()).examples(), "written as they are");
+        assertEquals(data.heldOut(), TrainingData.of(data.heldOut()).examples(), "written as they are");
     }
 
     private static WordNetRelevance.Builder tiny() {
@@ -212,15 +232,15 @@ final class WordNetRelevanceTest {
     }
 
     /** Every query of {@code builder}'s database as a training example, by query. */
-    private static Map<String, RelevanceExample> all(WordNetRelevance.Builder builder) {
-        Map<String, RelevanceExample> byQuery = new HashMap<>();
-        for (RelevanceExample example : builder.trainQueries(1000).heldOutQueries(0).build().train()) {
+    private static Map<String, TrainingExample> all(WordNetRelevance.Builder builder) {
+        Map<String, TrainingExample> byQuery = new HashMap<>();
+        for (TrainingExample example : builder.trainQueries(1000).heldOutQueries(0).build().train()) {
             assertEquals(null, byQuery.put(example.query(), example), "query twice: " + example.query());
         }
         return byQuery;
     }
 
-    private static List<String> queries(List<RelevanceExample> examples) {
-        return examples.stream().map(RelevanceExample::query).toList();
+    private static List<String> queries(List<TrainingExample> examples) {
+        return examples.stream().map(TrainingExample::query).toList();
     }
 }
