@@ -26,8 +26,8 @@ import java.util.Locale;
  * Hub. Options: {@code --output DIR} (default {@code fine-tuned-reranker}), {@code --loss
  * listwise|margin|bce}, {@code --epochs N} (default 1), {@code --lr X} (default 1e-4: a fresh head
  * on a small data set learns little in one epoch at the library's 2e-5), {@code --train N} and
- * {@code --eval N} (queries; default 1000 and 200), {@code --hard-negatives}, {@code --wordnet DIR},
- * {@code --seed N}.
+ * {@code --eval N} (queries; default 1000 and 200), {@code --hard-negatives}, {@code --max-length N}
+ * (default 128), {@code --wordnet DIR}, {@code --seed N}.
  * The data is also written as {@code OUTPUT/data/train.jsonl} and {@code eval.jsonl}, for the
  * command line's {@code train} and {@code eval}.
  */
@@ -42,7 +42,7 @@ public final class FineTune {
             System.err.println("FineTune: " + e.getMessage());
             System.err.println("usage: java -cp reranker-cli.jar dev.reranker.examples.FineTune [ENCODER_DIR_OR_HUB_ID]"
                     + " [--output DIR] [--loss listwise|margin|bce] [--epochs N] [--lr X] [--train N] [--eval N]"
-                    + " [--hard-negatives] [--wordnet DIR] [--seed N]");
+                    + " [--hard-negatives] [--max-length N] [--wordnet DIR] [--seed N]");
             System.exit(2);
         } catch (RuntimeException e) {
             System.err.println("FineTune failed: " + e.getMessage());
@@ -56,6 +56,7 @@ public final class FineTune {
         Path wordnet = WordNetRelevance.defaultDirectory();
         Loss loss = Loss.LISTWISE;
         int epochs = 1;
+        int maxLength = 128; // a word and a definition: far shorter
         int trainQueries = 1000;
         int evalQueries = 200;
         boolean hard = false;
@@ -71,6 +72,7 @@ public final class FineTune {
                 case "--eval" -> evalQueries = number(args, ++i, arg);
                 case "--wordnet" -> wordnet = Path.of(value(args, ++i, arg));
                 case "--seed" -> seed = number(args, ++i, arg);
+                case "--max-length" -> maxLength = number(args, ++i, arg);
                 case "--lr" -> learningRate = rate(value(args, ++i, arg));
                 case "--hard-negatives" -> hard = true;
                 default -> {
@@ -102,7 +104,7 @@ public final class FineTune {
                 .hardNegatives(hard)
                 .seed(seed)
                 .learningRate(learningRate)
-                .maxLength(128) // a word and a definition: far shorter
+                .maxLength(maxLength)
                 .progress(p -> {
                     long now = System.nanoTime();
                     if (now - lastPrint[0] > 10_000_000_000L || p.step() == p.steps()) {
