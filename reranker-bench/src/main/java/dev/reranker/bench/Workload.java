@@ -6,22 +6,30 @@ import java.util.Random;
 
 /**
  * One query and its candidate documents, made of one-token words (see {@link Vocabulary}) so every
- * pair has an exact token length. Fixed seeds: the same workload every run.
+ * pair has an exact token length. Fixed seeds: the same workload every run; {@link RssGrowth} asks
+ * for a different seed per query, so it scores new texts and new lengths each time.
  *
  * <ul>
  *   <li>{@code uniform-128}: {@code uniformDocuments} documents, every pair exactly 128 tokens,
  *       special tokens included;
  *   <li>{@code mixed}: 100 documents whose lengths follow a log-normal with median 120 tokens and
- *       about 5% longer than 512 (those are truncated to 512), as first-stage retrieval returns them.
+ *       about 5% longer than 512 (those are truncated to 512), as first-stage retrieval returns them;
+ *   <li>{@code short}: 100 documents of 24 to 40 tokens (uniform), the length of titles and
+ *       snippets in passage retrieval.
  * </ul>
  *
- * The query is 10 tokens in both.
+ * The query is 10 tokens in all.
  */
 public final class Workload {
 
     static final int QUERY_TOKENS = 10;
     static final int MAX_LENGTH = 512;
     static final int MIXED_DOCUMENTS = 100;
+    static final int SHORT_DOCUMENTS = 100;
+    static final int SHORT_MIN_TOKENS = 24;
+    static final int SHORT_MAX_TOKENS = 40;
+    /** The seed of {@link #of(String, Vocabulary, int)}: the benchmarks' one workload. */
+    static final long SEED = 7;
     /** sigma so that P(length > 512) = 5% for a median of 120: ln(512 / 120) / 1.645. */
     private static final double SIGMA = Math.log(512.0 / 120.0) / 1.645;
 
@@ -42,11 +50,16 @@ public final class Workload {
     }
 
     /**
-     * @param name {@code uniform-128} or {@code mixed}
+     * @param name {@code uniform-128}, {@code mixed} or {@code short}
      * @param uniformDocuments documents per query in {@code uniform-128}
      */
     public static Workload of(String name, Vocabulary vocabulary, int uniformDocuments) {
-        Random random = new Random(7);
+        return of(name, vocabulary, uniformDocuments, SEED);
+    }
+
+    /** The same kind of workload with other texts and lengths: one more query of a stream. */
+    static Workload of(String name, Vocabulary vocabulary, int uniformDocuments, long seed) {
+        Random random = new Random(seed);
         int special = vocabulary.specialTokens();
         String query = words(random, vocabulary, QUERY_TOKENS);
         List<Integer> lengths = new ArrayList<>();
@@ -64,8 +77,13 @@ public final class Workload {
                     lengths.add((int) Math.max(1, Math.round(Math.exp(Math.log(120) + SIGMA * random.nextGaussian()))));
                 }
                 break;
+            case "short":
+                for (int i = 0; i < SHORT_DOCUMENTS; i++) {
+                    lengths.add(SHORT_MIN_TOKENS + random.nextInt(SHORT_MAX_TOKENS - SHORT_MIN_TOKENS + 1));
+                }
+                break;
             default:
-                throw new IllegalArgumentException("workload must be uniform-128 or mixed, was " + name);
+                throw new IllegalArgumentException("workload must be uniform-128, mixed or short, was " + name);
         }
         List<String> documents = new ArrayList<>(lengths.size());
         int[] pairTokens = new int[lengths.size()];

@@ -2,6 +2,7 @@ package dev.reranker.bench;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -82,7 +83,7 @@ final class BenchModelTest {
     @EnumSource(BenchModel.class)
     void workloads_pairTokens_areWhatTheTokenizerMakes(BenchModel model) throws Exception {
         try (HuggingFaceTokenizer tokenizer = tokenizer(model)) {
-            for (String name : new String[] {"mixed", "uniform-128"}) {
+            for (String name : new String[] {"mixed", "uniform-128", "short"}) {
                 Workload workload = Workload.of(name, model, 16);
                 int[] claimed = workload.pairTokens();
                 for (int i = 0; i < claimed.length; i++) {
@@ -108,6 +109,26 @@ final class BenchModelTest {
         java.util.Arrays.sort(sorted);
         int median = sorted[50];
         assertTrue(median > 90 && median < 180, "median pair length " + median);
+    }
+
+    @Test
+    void shortWorkload_hasTheLengthsItPromises() {
+        int[] tokens = Workload.of("short", BenchModel.MINILM_L6, 0).pairTokens();
+        assertEquals(100, tokens.length);
+        for (int t : tokens) {
+            assertTrue(t >= 3 + 10 + 24 && t <= 3 + 10 + 40, "pair length " + t);
+        }
+    }
+
+    @Test
+    void workload_otherSeed_otherTextsAndLengths_sameKind() {
+        Vocabulary vocabulary = Vocabulary.of(BenchModel.MINILM_L6);
+        Workload first = Workload.of("mixed", vocabulary, 0);
+        assertArrayEquals(first.pairTokens(), Workload.of("mixed", vocabulary, 0, Workload.SEED).pairTokens());
+        Workload next = Workload.of("mixed", vocabulary, 0, Workload.SEED + 1);
+        assertEquals(first.documents().size(), next.documents().size());
+        assertNotEquals(first.query(), next.query());
+        assertFalse(java.util.Arrays.equals(first.pairTokens(), next.pairTokens()));
     }
 
     /**

@@ -2,7 +2,13 @@ package dev.reranker.bench;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import com.google.gson.JsonArray;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Collection;
 
@@ -22,6 +28,9 @@ final class BenchmarkSmokeTest {
 
     @TempDir
     Path models;
+
+    @TempDir
+    Path out;
 
     private Collection<RunResult> run(String benchmark, String... params) throws Exception {
         OptionsBuilder options = new OptionsBuilder();
@@ -71,6 +80,41 @@ final class BenchmarkSmokeTest {
         assertEquals(2, results.size());
         for (RunResult result : results) {
             assertTrue(result.getPrimaryResult().getScore() > 0, result.getParams().toString());
+        }
+    }
+
+    @Test
+    void rssGrowth_runsOnTheTinyModel_andWritesItsReport() throws Exception {
+        assumeTrue(Files.isReadable(Path.of("/proc/self/status")), "RssGrowth reads Linux's /proc/self/status");
+        System.setProperty("bench.models.dir", models.toString());
+        RssGrowth.main(new String[] {"--model", "tiny", "--workload", "short", "--pairs", "250",
+                "--warmup-pairs", "50", "--batch-size", "8", "--out", out.toString()});
+
+        JsonObject report = JsonParser.parseString(Files.readString(out.resolve("rss.json"))).getAsJsonObject();
+        assertEquals("tiny", report.get("model").getAsString());
+        assertEquals("short", report.get("workload").getAsString());
+        assertEquals("native", report.get("backend").getAsString());
+        assertEquals("fp32", report.get("precision").getAsString());
+        assertEquals(8, report.get("batch_size").getAsInt());
+        assertEquals(250, report.get("pairs").getAsLong());
+        assertEquals(50, report.get("warmup_pairs").getAsLong());
+        double start = report.get("rss_mb_after_warmup").getAsDouble();
+        double end = report.get("rss_mb_end").getAsDouble();
+        assertTrue(start > 0 && end > 0, report.toString());
+        assertEquals(end - start, report.get("growth_mb").getAsDouble(), 0.11);
+        assertTrue(report.get("seconds").getAsDouble() >= 0, report.toString());
+        JsonArray samples = report.getAsJsonArray("samples");
+        assertEquals(21, samples.size());
+        assertEquals(0, samples.get(0).getAsJsonObject().get("pairs").getAsLong());
+        assertEquals(start, samples.get(0).getAsJsonObject().get("rss_mb").getAsDouble());
+        JsonObject last = samples.get(samples.size() - 1).getAsJsonObject();
+        assertEquals(250, last.get("pairs").getAsLong());
+        assertEquals(end, last.get("rss_mb").getAsDouble());
+        long previous = -1;
+        for (int i = 0; i < samples.size(); i++) {
+            long pairs = samples.get(i).getAsJsonObject().get("pairs").getAsLong();
+            assertTrue(pairs > previous, "sample pairs increase: " + samples);
+            previous = pairs;
         }
     }
 }

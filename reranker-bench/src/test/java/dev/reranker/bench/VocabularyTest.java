@@ -29,7 +29,7 @@ final class VocabularyTest {
         DjlRuntime.keepOffline();
         try (HuggingFaceTokenizer tokenizer = HuggingFaceTokenizer.newInstance(dir.resolve("tokenizer.json"),
                 Map.of("truncation", "false", "padding", "false"))) {
-            for (String name : new String[] {"mixed", "uniform-128"}) {
+            for (String name : new String[] {"mixed", "uniform-128", "short"}) {
                 Workload workload = Workload.of(name, vocabulary, 8);
                 int[] claimed = workload.pairTokens();
                 for (int i = 0; i < claimed.length; i++) {

@@ -1,0 +1,272 @@
+package dev.reranker.bench;
+
+import com.google.gson.GsonBuilder;
+import com.google.gson.JsonArray;
+import com.google.gson.JsonObject;
+
+import dev.reranker.djl.Backend;
+import dev.reranker.djl.DjlReranker;
+import dev.reranker.djl.Precision;
+import dev.reranker.djl.internal.DjlRuntime;
+import dev.reranker.djl.internal.NativeMemory;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.lang.management.ManagementFactory;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * Whether native memory stays flat under load: scores query after query on one reranker and
+ * samples the process's resident set size (VmRSS in {@code /proc/self/status}, so Linux only).
+ * The target is less than 50 MB of growth over 100,000 pairs after warm-up.
+ *
+ * <pre>
+ * java -Xms256m -Xmx256m -XX:+AlwaysPreTouch -cp reranker-bench/target/benchmarks.jar dev.reranker.bench.RssGrowth \
+ *     [--model minilm-l6] [--workload short] [--pairs 100000] [--warmup-pairs 5000] [--batch-size 32] \
+ *     [--backend native|torchscript] [--precision fp32|bf16] [--out reranker-bench/target]
+ * </pre>
+ *
+ * <p>Every query is a new {@link Workload} of the named kind (its own seed), so texts and batch
+ * shapes change as they do in service. The warm-up lets the allocator's pools reach the sizes the
+ * workload needs; growth is measured from there. Each reading follows a full GC, so Java garbage
+ * does not stand in for native memory; a heap fixed by {@code -Xms = -Xmx} and pre-touched keeps
+ * the Java heap's own pages out of the growth too. Prints a table and writes {@code rss.json}.
+ */
+public final class RssGrowth {
+
+    private static final String USAGE = "options: --model minilm-l6|xlmr-base|tiny --workload short|mixed|uniform-128"
+            + " --pairs N --warmup-pairs N --batch-size N --backend native|torchscript --precision fp32|bf16"
+            + " --out DIR";
+    /** Samples over the measured run: one every 5% of it. */
+    private static final int SAMPLES = 20;
+    /** Documents per query in {@code uniform-128}, as in the JMH benchmark. */
+    private static final int UNIFORM_DOCUMENTS = 64;
+
+    private String model = "minilm-l6";
+    private String workload = "short";
+    private long pairs = 100_000;
+    private long warmupPairs = 5_000;
+    private int batchSize = 32;
+    private String backend = "native";
+    private String precision = "fp32";
+    private Path out = Path.of("reranker-bench/target");
+
+    private RssGrowth() {}
+
+    public static void main(String[] args) throws Exception {
+        parse(args).run();
+    }
+
+    static RssGrowth parse(String[] args) {
+        RssGrowth r = new RssGrowth();
+        for (int i = 0; i < args.length; i += 2) {
+            String option = args[i];
+            if (i + 1 >= args.length) {
+                throw new IllegalArgumentException(option + " needs a value; " + USAGE);
+            }
+            String value = args[i + 1];
+            switch (option) {
+                case "--model" -> r.model = BenchModel.of(value).id;
+                case "--workload" -> r.workload = value;
+                case "--pairs" -> r.pairs = positive(option, value, 1);
+                case "--warmup-pairs" -> r.warmupPairs = positive(option, value, 0);
+                case "--batch-size" -> r.batchSize = (int) positive(option, value, 1);
+                case "--backend" -> r.backend = oneOf(option, value, "native", "torchscript");
+                case "--precision" -> r.precision = oneOf(option, value, "fp32", "bf16");
+                case "--out" -> r.out = Path.of(value);
+                default -> throw new IllegalArgumentException("unknown option " + option + "; " + USAGE);
+            }
+        }
+        Workload.of(r.workload, BenchModel.TINY, UNIFORM_DOCUMENTS); // rejects an unknown name now
+        return r;
+    }
+
+    private static long positive(String option, String value, long min) {
+        long n;
+        try {
+            n = Long.parseLong(value);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(option + " must be a whole number, was " + value);
+        }
+        if (n < min || n > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException(option + " must be from " + min + " to " + Integer.MAX_VALUE
+                    + ", was " + value);
+        }
+        return n;
+    }
+
+    private static String oneOf(String option, String value, String... allowed) {
+        if (!List.of(allowed).contains(value)) {
+            throw new IllegalArgumentException(option + " must be one of " + String.join(", ", allowed)
+                    + ", was " + value);
+        }
+        return value;
+    }
+
+    private void run() throws Exception {
+        Memory.read(); // fail before the model loads, not after
+        DjlRuntime.keepOffline();
+        BenchModel generated = BenchModel.of(model);
+        Path dir = generated.directory();
+        Vocabulary vocabulary = Vocabulary.of(generated);
+        Backend engine = Backend.valueOf(backend.toUpperCase(Locale.ROOT));
+        if (engine == Backend.TORCHSCRIPT) {
+            TorchScriptTwin.ensure(dir, false);
+        }
+        Files.createDirectories(out);
+        try (DjlReranker reranker = DjlReranker.builder()
+                .model(dir)
+                .backend(engine)
+                .precision(Precision.valueOf(precision.toUpperCase(Locale.ROOT)))
+                .batchSize(batchSize)
+                .build()) {
+            Queries queries = new Queries(reranker, vocabulary);
+            // Generating the model leaves garbage whose cleaners free native memory: gone before warm-up.
+            Memory loaded = Memory.afterGc();
+            System.out.printf(Locale.ROOT, "%s, %s, %s %s, batch %d, malloc: %s; RSS after load %.1f MB%n", model,
+                    workload, backend, precision, batchSize, NativeMemory.state(), mb(loaded.rss));
+            System.out.printf(Locale.ROOT, "warm-up: %,d pairs...%n", warmupPairs);
+            long warmupBegin = System.nanoTime();
+            queries.score(warmupPairs);
+            double warmupSeconds = (System.nanoTime() - warmupBegin) / 1e9;
+            Memory start = Memory.afterGc();
+
+            long begin = System.nanoTime();
+            JsonArray samples = new JsonArray();
+            System.out.printf(Locale.ROOT, "%10s %9s %9s %9s %9s%n", "pairs", "seconds", "RSS MB", "growth", "heap MB");
+            samples.add(sample(0, 0, start, start));
+            long scored = 0;
+            Memory end = start;
+            for (int s = 1; s <= SAMPLES; s++) {
+                long target = pairs * s / SAMPLES;
+                queries.score(target - scored);
+                scored = target;
+                end = Memory.afterGc();
+                samples.add(sample(scored, (System.nanoTime() - begin) / 1e9, end, start));
+            }
+            double seconds = (System.nanoTime() - begin) / 1e9;
+
+            JsonObject json = new JsonObject();
+            json.addProperty("model", model);
+            json.addProperty("workload", workload);
+            json.addProperty("backend", backend);
+            json.addProperty("precision", precision);
+            json.addProperty("batch_size", batchSize);
+            json.addProperty("pairs", pairs);
+            json.addProperty("warmup_pairs", warmupPairs);
+            json.addProperty("malloc", NativeMemory.state());
+            json.addProperty("max_heap_mb", mb(Runtime.getRuntime().maxMemory()));
+            json.addProperty("jvm_args", String.join(" ", ManagementFactory.getRuntimeMXBean().getInputArguments()));
+            json.addProperty("warmup_seconds", Math.round(warmupSeconds * 10) / 10.0);
+            json.addProperty("rss_mb_after_load", mb(loaded.rss));
+            json.addProperty("rss_mb_after_warmup", mb(start.rss));
+            json.addProperty("rss_mb_end", mb(end.rss));
+            json.addProperty("growth_mb", mb(end.rss - start.rss));
+            json.addProperty("hwm_mb_after_warmup", mb(start.hwm));
+            json.addProperty("hwm_mb_end", mb(end.hwm));
+            json.add("samples", samples);
+            json.addProperty("seconds", Math.round(seconds * 10) / 10.0);
+            Path file = out.resolve("rss.json");
+            Files.writeString(file, new GsonBuilder().setPrettyPrinting().create().toJson(json),
+                    StandardCharsets.UTF_8);
+            System.out.printf(Locale.ROOT, "RSS %.1f MB after warm-up, %.1f MB after %,d pairs: growth %+.1f MB "
+                    + "(target < 50), peak %.1f MB, %.0f s, %.1f pairs/s; wrote %s%n", mb(start.rss), mb(end.rss),
+                    pairs, mb(end.rss - start.rss), mb(end.hwm), seconds, pairs / seconds, file);
+        }
+    }
+
+    private static JsonObject sample(long pairs, double seconds, Memory now, Memory start) {
+        System.out.printf(Locale.ROOT, "%,10d %9.1f %9.1f %+9.1f %9.1f%n", pairs, seconds, mb(now.rss),
+                mb(now.rss - start.rss), mb(now.heapCommitted));
+        JsonObject sample = new JsonObject();
+        sample.addProperty("pairs", pairs);
+        sample.addProperty("rss_mb", mb(now.rss));
+        sample.addProperty("heap_committed_mb", mb(now.heapCommitted));
+        sample.addProperty("seconds", Math.round(seconds * 10) / 10.0);
+        return sample;
+    }
+
+    private static double mb(long bytes) {
+        return Math.round(bytes / (1024.0 * 1024.0) * 10) / 10.0;
+    }
+
+    /** Queries of the chosen workload, a new seed each, scored until a count of pairs is reached. */
+    private final class Queries {
+        private final DjlReranker reranker;
+        private final Vocabulary vocabulary;
+        private long seed = Workload.SEED;
+
+        Queries(DjlReranker reranker, Vocabulary vocabulary) {
+            this.reranker = reranker;
+            this.vocabulary = vocabulary;
+        }
+
+        /** Scores exactly {@code n} pairs; the last query is cut short if it would pass {@code n}. */
+        void score(long n) {
+            while (n > 0) {
+                Workload next = Workload.of(workload, vocabulary, UNIFORM_DOCUMENTS, seed++);
+                List<String> documents = next.documents();
+                if (documents.size() > n) {
+                    documents = documents.subList(0, (int) n);
+                }
+                reranker.score(next.query(), documents);
+                n -= documents.size();
+            }
+        }
+    }
+
+    /** The process's resident set size, its peak, and the Java heap's committed size, in bytes. */
+    private record Memory(long rss, long hwm, long heapCommitted) {
+
+        private static final Path STATUS = Path.of("/proc/self/status");
+
+        /**
+         * After full collections, so that Java garbage and what its cleaners free are gone; the pauses
+         * let the cleaner threads run, which free direct buffers and native handles after a GC.
+         */
+        static Memory afterGc() {
+            for (int i = 0; i < 3; i++) {
+                System.gc();
+                try {
+                    Thread.sleep(100);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new IllegalStateException("interrupted while waiting for cleaners", e);
+                }
+            }
+            return read();
+        }
+
+        static Memory read() {
+            long rss = -1;
+            long hwm = -1;
+            try {
+                for (String line : Files.readAllLines(STATUS, StandardCharsets.US_ASCII)) {
+                    if (line.startsWith("VmRSS:")) {
+                        rss = kilobytes(line);
+                    } else if (line.startsWith("VmHWM:")) {
+                        hwm = kilobytes(line);
+                    }
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException("RssGrowth reads VmRSS from " + STATUS + ", so it runs on Linux only",
+                        e);
+            }
+            if (rss < 0 || hwm < 0) {
+                throw new IllegalStateException(STATUS + " has no VmRSS or VmHWM line; RssGrowth needs Linux's");
+            }
+            long heap = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getCommitted();
+            return new Memory(rss, hwm, heap);
+        }
+
+        /** {@code VmRSS:     123456 kB} */
+        private static long kilobytes(String line) {
+            String[] fields = line.trim().split("\\s+");
+            return Long.parseLong(fields[1]) * 1024;
+        }
+    }
+}
