@@ -10,7 +10,7 @@ import ai.djl.training.ParameterStore;
 
 import dev.reranker.djl.internal.DjlRuntime;
 import dev.reranker.djl.internal.NativeMemory;
-import dev.reranker.djl.internal.nativemodel.Bf16Programs;
+import dev.reranker.djl.internal.nativemodel.LayerPrograms;
 
 import java.util.concurrent.TimeUnit;
 
@@ -60,7 +60,7 @@ public class GemmBenchmark {
         a = manager.randomNormal(new Shape(n, n));
         b = manager.randomNormal(new Shape(n, n));
         if (dtype.equals("bf16")) {
-            try (Bf16Programs.Program cast = Bf16Programs.load("to_bf16", manager.getDevice())) {
+            try (LayerPrograms.Program cast = LayerPrograms.load("to_bf16", manager.getDevice())) {
                 ParameterStore parameters = new ParameterStore(manager, false);
                 a = cast.run(parameters, new NDList(a));
                 b = cast.run(parameters, new NDList(b));

@@ -19,7 +19,10 @@ public final class RowSlices {
     private final int heads;
     private final int intermediate;
 
-    /** @param heads attention heads, or 0 when unknown (no slicing) */
+    /**
+     * @param heads attention heads whose {@code [T, T]} scores a forward pass materialises, 0 when it
+     *     materialises none; with {@code intermediate} also 0, the sizes are unknown and nothing is sliced
+     */
     public RowSlices(int heads, int intermediate) {
         this.heads = heads;
         this.intermediate = intermediate;

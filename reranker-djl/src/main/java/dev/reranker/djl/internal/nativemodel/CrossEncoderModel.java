@@ -50,10 +50,11 @@ final class CrossEncoderModel implements AutoCloseable {
     private final NDArray positionEmbeddings;
     private final NDArray typeEmbeddings;
     private final Norm embeddingNorm;
-    private final List<Layer> layers; // in bf16 their matrices are freed: Bf16Encoder holds the bf16 copies
+    private final List<Layer> layers; // in bf16 their matrices are freed: FusedEncoder holds the bf16 copies
     private final Dense pooler; // BERT's pooler, or the RoBERTa head's dense layer
     private final Dense classifier;
-    private final Bf16Encoder bf16; // null in fp32
+    private final FusedEncoder fused; // inference's layers
+    private final boolean bf16;
     private final RowSlices slices;
     /** Every tensor under its Hugging Face name without the encoder prefix, in load order. */
     private final Map<String, NDArray> parameters = new LinkedHashMap<>();
@@ -75,7 +76,10 @@ final class CrossEncoderModel implements AutoCloseable {
         this.manager = manager;
         this.weights = weights;
         this.freshHead = freshHead;
-        this.slices = new RowSlices(config.heads(), config.intermediateSize());
+        this.bf16 = bf16;
+        // Inference never materialises attention scores (FusedEncoder): the largest temporary per
+        // row is the feed-forward activation.
+        this.slices = new RowSlices(0, config.intermediateSize());
         long h = config.hiddenSize();
         long i = config.intermediateSize();
         wordEmbeddings = tensor(new long[] {config.vocabSize(), h}, "embeddings.word_embeddings.weight");
@@ -95,7 +99,7 @@ final class CrossEncoderModel implements AutoCloseable {
                     dense(p + "output.dense", h, i, false),
                     norm(p + "output.LayerNorm", h)));
         }
-        this.bf16 = bf16 ? new Bf16Encoder(bf16Order(layers), config, manager, manager.getDevice()) : null;
+        this.fused = new FusedEncoder(programOrder(layers), config, manager, bf16);
         if (config.family() == EncoderConfig.Family.BERT) {
             pooler = dense("pooler.dense", h, h, true);
             classifier = dense("classifier", config.labels(), h, true);
@@ -107,8 +111,8 @@ final class CrossEncoderModel implements AutoCloseable {
         this.freshHead = null;
     }
 
-    /** Each layer's tensors in the order of bf16_layer.pt's arguments. */
-    private static List<NDList> bf16Order(List<Layer> layers) {
+    /** Each layer's tensors in the order of encoder_layer.pt's arguments. */
+    private static List<NDList> programOrder(List<Layer> layers) {
         List<NDList> out = new ArrayList<>();
         for (Layer l : layers) {
             out.add(new NDList(l.query().weight(), l.query().bias(), l.key().weight(), l.key().bias(),
@@ -177,7 +181,7 @@ final class CrossEncoderModel implements AutoCloseable {
     private float[][] sliceLogits(PaddedBatch batch) {
         int rows = batch.rows();
         try (NDManager scope = manager.newSubManager(); NDScope ignored = new NDScope()) {
-            NDArray logits = forward(scope, batch, null);
+            NDArray logits = packedForward(scope, batch);
             float[] flat = logits.toType(DataType.FLOAT32, false).toFloatArray();
             int labels = config.labels();
             float[][] out = new float[rows][labels];
@@ -193,31 +197,82 @@ final class CrossEncoderModel implements AutoCloseable {
      * (training) the rates apply where Hugging Face's modules apply them; the arrays of every step
      * stay reachable from the result for a backward pass, whose graph holds what it needs.
      *
-     * @param dropout null for inference
+     * <p>This is the differentiable path: its layers are DJL operations, which autograd follows.
+     * Inference runs the layers through {@link FusedEncoder} instead.
+     *
+     * @param dropout null for none
      */
     NDArray forward(NDManager scope, PaddedBatch batch, EncoderConfig.Dropout dropout) {
+        if (bf16) {
+            throw new IllegalStateException("a bf16 model has no differentiable path: its fp32 matrices are freed");
+        }
         int rows = batch.rows();
         int length = batch.length();
         Shape shape = new Shape(rows, length);
         NDArray ids = scope.create(batch.inputIds(), shape);
         NDArray positions = scope.create(positionIds(batch), shape);
         NDArray types = scope.create(batch.tokenTypeIds(), shape);
-        NDArray maskBias = scope.create(maskBias(batch), new Shape(rows, 1, 1, length));
 
         NDArray x = embed(ids, wordEmbeddings)
                 .add(embed(positions, positionEmbeddings))
                 .add(embed(types, typeEmbeddings));
         x = drop(layerNorm(x, embeddingNorm), dropout == null ? 0 : dropout.hidden());
-        if (bf16 != null && dropout == null) {
-            x = bf16.encode(x, maskBias);
-        } else {
-            for (Layer layer : layers) {
-                NDArray next = layer(layer, x, maskBias, rows, length, dropout);
-                x.close();
-                x = next;
+        NDArray maskBias = scope.create(maskBias(batch), new Shape(rows, 1, 1, length));
+        for (Layer layer : layers) {
+            NDArray next = layer(layer, x, maskBias, rows, length, dropout);
+            x.close();
+            x = next;
+        }
+        return head(x.get(":, 0, :"), dropout);
+    }
+
+    /**
+     * Inference: the logits of a batch, {@code rows x labels}, created in {@code scope}. The batch
+     * is packed without its padding, [real tokens, H], and the layers run in {@link FusedEncoder};
+     * neither the matrix multiplies nor attention spend any work on padding.
+     */
+    private NDArray packedForward(NDManager scope, PaddedBatch batch) {
+        int rows = batch.rows();
+        int length = batch.length();
+        long[] mask = batch.attentionMask();
+        long[] lengths = new long[rows];
+        int tokens = 0;
+        for (int r = 0; r < rows; r++) {
+            for (int t = 0; t < length; t++) {
+                lengths[r] += mask[r * length + t];
+            }
+            tokens += (int) lengths[r];
+        }
+        long[] ids = batch.inputIds();
+        long[] types = batch.tokenTypeIds();
+        long[] positions = positionIds(batch);
+        long[] packedIds = new long[tokens];
+        long[] packedTypes = new long[tokens];
+        long[] packedPositions = new long[tokens];
+        long[] firstTokens = new long[rows];
+        int k = 0;
+        for (int r = 0; r < rows; r++) {
+            firstTokens[r] = k;
+            for (int t = 0; t < lengths[r]; t++) {
+                int at = r * length + t;
+                if (mask[at] != 1) {
+                    throw new IllegalStateException("row " + r + " of the batch has padding before its last token");
+                }
+                packedIds[k] = ids[at];
+                packedTypes[k] = types[at];
+                packedPositions[k] = positions[at];
+                k++;
             }
         }
-        NDArray first = x.get(":, 0, :");
+        NDArray x = embed(scope.create(packedIds), wordEmbeddings)
+                .add(embed(scope.create(packedPositions), positionEmbeddings))
+                .add(embed(scope.create(packedTypes), typeEmbeddings));
+        x = fused.encode(layerNorm(x, embeddingNorm), scope.create(lengths));
+        return head(embed(scope.create(firstTokens), x), null); // each row's first token: [rows, H]
+    }
+
+    /** The classification head on each row's first token ({@code [CLS]} / {@code <s>}). */
+    private NDArray head(NDArray first, EncoderConfig.Dropout dropout) {
         if (config.family() == EncoderConfig.Family.BERT) {
             NDArray pooled = Activation.tanh(pooler.apply(first));
             return classifier.apply(drop(pooled, dropout == null ? 0 : dropout.classifier()));
@@ -321,9 +376,7 @@ final class CrossEncoderModel implements AutoCloseable {
 
     @Override
     public void close() {
-        if (bf16 != null) {
-            bf16.close();
-        }
+        fused.close();
         manager.close();
     }
 }

@@ -15,12 +15,12 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 
 /**
- * The TorchScript programs of the bf16 path, shipped in this jar: {@code to_bf16} (a cast) and
- * {@code bf16_layer} (one encoder layer). Made by {@code reranker-djl/scripts/make_bf16_modules.py}.
+ * The TorchScript programs shipped in this jar: {@code encoder_layer} (one encoder layer, fp32 or
+ * bf16) and {@code to_bf16} (a cast). Made by {@code reranker-djl/scripts/make_layer_programs.py}.
  */
-public final class Bf16Programs {
+public final class LayerPrograms {
 
-    private Bf16Programs() {}
+    private LayerPrograms() {}
 
     /** A loaded program; thread-safe (TorchScript's forward does not mutate the module). */
     public static final class Program implements AutoCloseable {
@@ -41,22 +41,22 @@ public final class Bf16Programs {
         }
     }
 
-    /** Loads {@code to_bf16} or {@code bf16_layer} onto a device. */
+    /** Loads {@code encoder_layer} or {@code to_bf16} onto a device. */
     public static Program load(String name, Device device) {
         Path dir;
         try {
             dir = Files.createTempDirectory("reranker-" + name);
             Path file = dir.resolve(name + ".pt");
-            try (InputStream in = Bf16Programs.class.getResourceAsStream(name + ".pt")) {
+            try (InputStream in = LayerPrograms.class.getResourceAsStream(name + ".pt")) {
                 if (in == null) {
-                    throw new RerankerException("the bf16 program " + name + ".pt is missing from the reranker-djl jar");
+                    throw new RerankerException("the TorchScript program " + name + ".pt is missing from the reranker-djl jar");
                 }
                 Files.copy(in, file, StandardCopyOption.REPLACE_EXISTING);
             }
             file.toFile().deleteOnExit();
             dir.toFile().deleteOnExit();
         } catch (IOException e) {
-            throw new RerankerException("could not unpack the bf16 program " + name + ".pt to a temporary directory: "
+            throw new RerankerException("could not unpack the TorchScript program " + name + ".pt to a temporary directory: "
                     + e.getMessage(), e);
         }
         Model model = Model.newInstance(name, device, "PyTorch");
@@ -65,7 +65,7 @@ public final class Bf16Programs {
             return new Program(model);
         } catch (Exception e) {
             model.close();
-            throw new RerankerException("could not load the bf16 program " + name + ".pt: " + e.getMessage(), e);
+            throw new RerankerException("could not load the TorchScript program " + name + ".pt: " + e.getMessage(), e);
         }
     }
 }

@@ -1,0 +1,86 @@
+package dev.reranker.djl.internal.nativemodel;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+
+import dev.reranker.djl.internal.Engines;
+import dev.reranker.internal.PaddedBatch;
+import dev.reranker.internal.TokenizedPair;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * Inference runs a batch packed without padding through {@code encoder_layer.pt}; training runs it
+ * padded and masked through DJL operations. Both must give the same logits, on rows of different
+ * lengths, and inference must see weights that training changed in place.
+ */
+class PackedForwardTest {
+
+    @ParameterizedTest
+    @ValueSource(strings = {Checkpoints.BERT, Checkpoints.XLMR})
+    void packedInference_equalsThePaddedDifferentiablePass(String fixture) {
+        Path dir = Checkpoints.fixture(fixture);
+        EncoderConfig config = EncoderConfig.from(Checkpoints.json(dir.resolve("config.json")), dir.resolve("config.json"));
+        NDManager manager = Engines.pytorch().newBaseManager();
+        try (Weights weights = Weights.open(dir, manager);
+                CrossEncoderModel model = new CrossEncoderModel(config, weights, manager, false)) {
+            PaddedBatch batch = batch(config.padTokenId(), config.typeVocabSize() > 1);
+            assertClose(padded(model, batch), model.logits(batch));
+
+            // What an optimizer step does: change a layer's weights in place.
+            model.parameters().get("encoder.layer.0.attention.self.query.weight").muli(1.5f);
+            model.parameters().get("encoder.layer.1.output.dense.bias").addi(0.25f);
+            float[][] changed = model.logits(batch);
+            assertClose(padded(model, batch), changed);
+        }
+    }
+
+    private static float[][] padded(CrossEncoderModel model, PaddedBatch batch) {
+        try (NDManager scope = model.parameters().values().iterator().next().getManager().newSubManager()) {
+            NDArray logits = model.forward(scope, batch, null);
+            int labels = (int) logits.getShape().get(1);
+            float[] flat = logits.toFloatArray();
+            float[][] out = new float[batch.rows()][labels];
+            for (int r = 0; r < out.length; r++) {
+                System.arraycopy(flat, r * labels, out[r], 0, labels);
+            }
+            return out;
+        }
+    }
+
+    private static void assertClose(float[][] expected, float[][] actual) {
+        assertEquals(expected.length, actual.length);
+        double spread = 0;
+        for (int r = 0; r < expected.length; r++) {
+            for (int l = 0; l < expected[r].length; l++) {
+                assertEquals(expected[r][l], actual[r][l], 1e-5, "row " + r + ", label " + l);
+                spread = Math.max(spread, Math.abs(expected[r][l] - expected[0][0]));
+            }
+        }
+        assertTrue(spread > 1e-3, "the rows' logits should differ, or the comparison proves little");
+    }
+
+    /** Rows of 3 to 17 tokens, so most rows carry padding. */
+    private static PaddedBatch batch(int pad, boolean twoSegments) {
+        List<TokenizedPair> pairs = new ArrayList<>();
+        for (int i = 0; i < 6; i++) {
+            int length = 3 + (i * 7) % 15;
+            int[] ids = new int[length];
+            int[] types = new int[length];
+            for (int t = 0; t < length; t++) {
+                ids[t] = 5 + (i * 13 + t * 7) % 90;
+                types[t] = twoSegments && t >= length / 2 ? 1 : 0;
+            }
+            pairs.add(new TokenizedPair(i, ids, types));
+        }
+        return PaddedBatch.of(pairs, pad);
+    }
+}
