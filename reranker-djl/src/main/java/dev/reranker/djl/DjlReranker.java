@@ -398,7 +398,9 @@ public final class DjlReranker implements Reranker {
         /**
          * Whether pairs are sorted by length before they are cut into batches (default
          * {@code true}). {@code false} keeps input order and fixed batches of {@code batchSize},
-         * each padded to its own longest pair: slower on lists of mixed lengths, for comparisons.
+         * each padded to its own longest pair: slower on lists of mixed lengths with the
+         * TorchScript backend, which runs the padding; the native backend packs each batch
+         * without it, so there it changes little. For comparisons.
          */
         public Builder sortByLength(boolean sortByLength) {
             this.sortByLength = sortByLength;

@@ -43,6 +43,17 @@ class PackedForwardTest {
         }
     }
 
+    @org.junit.jupiter.api.Test
+    void packedSize_roundsUpByAtMostAThirtySecond_toFewSizes() {
+        java.util.Set<Integer> sizes = new java.util.HashSet<>();
+        for (int tokens = 1; tokens <= 16384; tokens++) {
+            int size = CrossEncoderModel.packedSize(tokens);
+            assertTrue(size >= tokens && size <= tokens + Math.max(7, tokens / 32), tokens + " -> " + size);
+            sizes.add(size);
+        }
+        assertTrue(sizes.size() < 400, sizes.size() + " sizes");
+    }
+
     private static float[][] padded(CrossEncoderModel model, PaddedBatch batch) {
         try (NDManager scope = model.parameters().values().iterator().next().getManager().newSubManager()) {
             NDArray logits = model.forward(scope, batch, null);
@@ -68,7 +79,7 @@ class PackedForwardTest {
         assertTrue(spread > 1e-3, "the rows' logits should differ, or the comparison proves little");
     }
 
-    /** Rows of 3 to 17 tokens, so most rows carry padding. */
+    /** Rows of 3 to 17 tokens, so most rows carry padding; 63 in all, so packing adds a filler token. */
     private static PaddedBatch batch(int pad, boolean twoSegments) {
         List<TokenizedPair> pairs = new ArrayList<>();
         for (int i = 0; i < 6; i++) {
