@@ -12,9 +12,10 @@ import java.util.List;
  * The encoder layers of inference, run by the TorchScript program {@code encoder_layer.pt} shipped
  * in this jar (see {@code scripts/make_layer_programs.py}), over a batch packed without padding.
  *
- * <p>Why a program: its attention runs row by row over exactly each row's tokens, with libtorch's
- * fused {@code scaled_dot_product_attention} in fp32, which DJL's API does not offer; with the
- * batch packed, no multiply and no attention score is spent on padding, and no mask is needed.
+ * <p>Why a program: its attention runs row by row over exactly each row's tokens, in fp32 with
+ * libtorch's fused {@code scaled_dot_product_attention}, which DJL's API does not offer (in bf16 as
+ * matmul, softmax, matmul, which ran faster there); with the batch packed, no multiply and no
+ * attention score is spent on padding, and no mask is needed.
  * One call per layer also replaces some thirty JNI calls.
  *
  * <p>In bf16 the matrices are converted once by {@code to_bf16.pt} (in DJL 0.36, creating or
