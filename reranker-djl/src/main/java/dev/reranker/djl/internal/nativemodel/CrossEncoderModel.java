@@ -214,10 +214,7 @@ final class CrossEncoderModel implements AutoCloseable {
         NDArray positions = scope.create(positionIds(batch), shape);
         NDArray types = scope.create(batch.tokenTypeIds(), shape);
 
-        NDArray x = embed(ids, wordEmbeddings)
-                .add(embed(positions, positionEmbeddings))
-                .add(embed(types, typeEmbeddings));
-        x = drop(layerNorm(x, embeddingNorm), dropout == null ? 0 : dropout.hidden());
+        NDArray x = drop(embeddings(ids, positions, types), dropout == null ? 0 : dropout.hidden());
         NDArray maskBias = scope.create(maskBias(batch), new Shape(rows, 1, 1, length));
         for (Layer layer : layers) {
             NDArray next = layer(layer, x, maskBias, rows, length, dropout);
@@ -273,11 +270,18 @@ final class CrossEncoderModel implements AutoCloseable {
             lengths = Arrays.copyOf(lengths, rows + 1);
             lengths[rows] = filler;
         }
-        NDArray x = embed(scope.create(packedIds), wordEmbeddings)
-                .add(embed(scope.create(packedPositions), positionEmbeddings))
-                .add(embed(scope.create(packedTypes), typeEmbeddings));
-        x = fused.encode(layerNorm(x, embeddingNorm), scope.create(lengths));
+        NDArray x = fused.encode(
+                embeddings(scope.create(packedIds), scope.create(packedPositions), scope.create(packedTypes)),
+                scope.create(lengths));
         return head(embed(scope.create(firstTokens), x), null); // each row's first token: [rows, H]
+    }
+
+    /** Word + position + token-type embeddings, then LayerNorm; ids of any shape. */
+    private NDArray embeddings(NDArray ids, NDArray positions, NDArray types) {
+        NDArray sum = embed(ids, wordEmbeddings)
+                .add(embed(positions, positionEmbeddings))
+                .add(embed(types, typeEmbeddings));
+        return layerNorm(sum, embeddingNorm);
     }
 
     /**
