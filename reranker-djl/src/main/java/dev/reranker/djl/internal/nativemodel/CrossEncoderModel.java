@@ -73,6 +73,12 @@ final class CrossEncoderModel implements AutoCloseable {
      *     {@code initializer_range}, zero bias); null makes a missing tensor an error
      */
     CrossEncoderModel(EncoderConfig config, Weights weights, NDManager manager, boolean bf16, Random freshHead) {
+        this(config, weights, manager, bf16, freshHead, FusedEncoder.Route.preferred());
+    }
+
+    /** @param route the layer program inference should run, where it works (else the portable one) */
+    CrossEncoderModel(EncoderConfig config, Weights weights, NDManager manager, boolean bf16, Random freshHead,
+            FusedEncoder.Route route) {
         this.config = config;
         this.manager = manager;
         this.weights = weights;
@@ -100,7 +106,7 @@ final class CrossEncoderModel implements AutoCloseable {
                     dense(p + "output.dense", h, i, false),
                     norm(p + "output.LayerNorm", h)));
         }
-        this.fused = new FusedEncoder(programOrder(layers), config, manager, bf16);
+        this.fused = new FusedEncoder(programOrder(layers), config, manager, bf16, route);
         if (config.family() == EncoderConfig.Family.BERT) {
             pooler = dense("pooler.dense", h, h, true);
             classifier = dense("classifier", config.labels(), h, true);
@@ -110,6 +116,11 @@ final class CrossEncoderModel implements AutoCloseable {
         }
         this.weights = null;
         this.freshHead = null;
+    }
+
+    /** The layer program inference runs. */
+    FusedEncoder.Route route() {
+        return fused.route();
     }
 
     /** Each layer's tensors in the order of encoder_layer.pt's arguments. */

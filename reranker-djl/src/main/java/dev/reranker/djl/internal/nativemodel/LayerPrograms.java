@@ -8,11 +8,7 @@ import ai.djl.training.ParameterStore;
 
 import dev.reranker.RerankerException;
 
-import java.io.IOException;
 import java.io.InputStream;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 
 /**
  * The TorchScript programs shipped in this jar: {@code encoder_layer} (one encoder layer, fp32 or
@@ -41,28 +37,21 @@ public final class LayerPrograms {
         }
     }
 
-    /** Loads {@code encoder_layer} or {@code to_bf16} onto a device. */
+    /**
+     * Loads {@code encoder_layer} or {@code to_bf16} onto a device, straight from the jar: no file is
+     * unpacked, so nothing is left in the temporary directory.
+     */
     public static Program load(String name, Device device) {
-        Path dir;
-        try {
-            dir = Files.createTempDirectory("reranker-" + name);
-            Path file = dir.resolve(name + ".pt");
-            try (InputStream in = LayerPrograms.class.getResourceAsStream(name + ".pt")) {
-                if (in == null) {
-                    throw new RerankerException("the TorchScript program " + name + ".pt is missing from the reranker-djl jar");
-                }
-                Files.copy(in, file, StandardCopyOption.REPLACE_EXISTING);
-            }
-            file.toFile().deleteOnExit();
-            dir.toFile().deleteOnExit();
-        } catch (IOException e) {
-            throw new RerankerException("could not unpack the TorchScript program " + name + ".pt to a temporary directory: "
-                    + e.getMessage(), e);
-        }
         Model model = Model.newInstance(name, device, "PyTorch");
-        try {
-            model.load(dir, name);
+        try (InputStream in = LayerPrograms.class.getResourceAsStream(name + ".pt")) {
+            if (in == null) {
+                throw new RerankerException("the TorchScript program " + name + ".pt is missing from the reranker-djl jar");
+            }
+            model.load(in);
             return new Program(model);
+        } catch (RerankerException e) {
+            model.close();
+            throw e;
         } catch (Exception e) {
             model.close();
             throw new RerankerException("could not load the TorchScript program " + name + ".pt: " + e.getMessage(), e);

@@ -43,6 +43,39 @@ class PackedForwardTest {
         }
     }
 
+    /**
+     * The oneDNN layer program is what runs on this CPU, and gives the portable program's logits:
+     * to 1e-5 in fp32; in bf16, where the two round differently, within bf16's error of fp32.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {Checkpoints.BERT, Checkpoints.XLMR})
+    void oneDnnLayers_equalThePortableProgram(String fixture) {
+        Path dir = Checkpoints.fixture(fixture);
+        EncoderConfig config = EncoderConfig.from(Checkpoints.json(dir.resolve("config.json")), dir.resolve("config.json"));
+        PaddedBatch batch = batch(config.padTokenId(), config.typeVocabSize() > 1);
+        float[][] portable = logits(dir, config, batch, false, FusedEncoder.Route.PORTABLE);
+        float[][] onednn = logits(dir, config, batch, false, FusedEncoder.Route.ONEDNN);
+        assertClose(portable, onednn);
+        float[][] portableBf16 = logits(dir, config, batch, true, FusedEncoder.Route.PORTABLE);
+        float[][] onednnBf16 = logits(dir, config, batch, true, FusedEncoder.Route.ONEDNN);
+        for (int r = 0; r < portable.length; r++) {
+            for (int c = 0; c < portable[r].length; c++) {
+                assertEquals(portable[r][c], portableBf16[r][c], 0.05, "portable bf16, row " + r);
+                assertEquals(portable[r][c], onednnBf16[r][c], 0.05, "oneDNN bf16, row " + r);
+            }
+        }
+    }
+
+    private static float[][] logits(Path dir, EncoderConfig config, PaddedBatch batch, boolean bf16,
+            FusedEncoder.Route route) {
+        NDManager manager = Engines.pytorch().newBaseManager();
+        try (Weights weights = Weights.open(dir, manager);
+                CrossEncoderModel model = new CrossEncoderModel(config, weights, manager, bf16, null, route)) {
+            assertEquals(route, model.route(), "the layer program that runs");
+            return model.logits(batch);
+        }
+    }
+
     @org.junit.jupiter.api.Test
     void packedSize_roundsUpByAtMostAThirtySecond_toFewSizes() {
         java.util.Set<Integer> sizes = new java.util.HashSet<>();
