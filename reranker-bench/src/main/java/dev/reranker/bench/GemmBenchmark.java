@@ -30,9 +30,11 @@ import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * The machine's limit: an {@code n x n x n} matrix multiply through the same engine the library
- * uses. GFLOP/s = {@code 2 n^3 x ops/s / 1e9}. bf16 operands come from the library's
- * {@code to_bf16} TorchScript program (DJL 0.36 aborts on bf16 arrays made from Java); the multiply
- * itself is DJL's eager {@code matMul}.
+ * uses, by either of libtorch's routes: {@code eager}, DJL's {@code matMul} (libtorch's default:
+ * MKL for fp32), and {@code onednn}, oneDNN's linear in the TorchScript program
+ * {@code onednn_linear.pt} (the route the library's layers take on a CPU). The headline takes the
+ * faster as the limit. GFLOP/s = {@code 2 n^3 x ops/s / 1e9}. bf16 operands come from the library's
+ * {@code to_bf16} program (DJL 0.36 aborts on bf16 arrays made from Java).
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.Throughput)
@@ -48,9 +50,14 @@ public class GemmBenchmark {
     @Param({"fp32", "bf16"})
     public String dtype;
 
+    @Param({"eager", "onednn"})
+    public String route;
+
     private NDManager manager;
     private NDArray a;
     private NDArray b;
+    private LayerPrograms.Program linear; // onednn only
+    private ParameterStore parameters;
 
     @Setup(Level.Trial)
     public void setUp() {
@@ -68,12 +75,19 @@ public class GemmBenchmark {
         } else if (!dtype.equals("fp32")) {
             throw new IllegalArgumentException("dtype must be fp32 or bf16, was " + dtype);
         }
+        parameters = new ParameterStore(manager, false);
+        if (route.equals("onednn")) {
+            linear = LayerPrograms.load(GemmBenchmark.class, "onednn_linear", manager.getDevice());
+        } else if (!route.equals("eager")) {
+            throw new IllegalArgumentException("route must be eager or onednn, was " + route);
+        }
     }
 
     /** One multiply; returns a corner of the result so the work cannot be skipped. */
     @Benchmark
     public float multiply() {
-        try (NDArray c = a.matMul(b)) {
+        // a b and a b^T cost the same; b is square
+        try (NDArray c = linear == null ? a.matMul(b) : linear.run(parameters, new NDList(a, b))) {
             try (NDArray corner = c.get("0, 0").toType(DataType.FLOAT32, false)) {
                 return corner.getFloat();
             }
@@ -87,6 +101,9 @@ public class GemmBenchmark {
 
     @TearDown(Level.Trial)
     public void tearDown() {
+        if (linear != null) {
+            linear.close();
+        }
         manager.close();
     }
 }

@@ -109,6 +109,12 @@ public final class RssGrowth {
 
     private void run() throws Exception {
         Memory.read(); // fail before the model loads, not after
+        List<String> jvmArgs = ManagementFactory.getRuntimeMXBean().getInputArguments();
+        if (!jvmArgs.contains("-XX:+AlwaysPreTouch")) {
+            System.out.println("warning: started without -XX:+AlwaysPreTouch, so Java heap pages touched for the first"
+                    + " time during the run count as growth; start with -Xms256m -Xmx256m -XX:+AlwaysPreTouch to measure"
+                    + " native memory alone");
+        }
         DjlRuntime.keepOffline();
         BenchModel generated = BenchModel.of(model);
         Path dir = generated.directory();
@@ -160,7 +166,7 @@ public final class RssGrowth {
             json.addProperty("warmup_pairs", warmupPairs);
             json.addProperty("malloc", NativeMemory.state());
             json.addProperty("max_heap_mb", mb(Runtime.getRuntime().maxMemory()));
-            json.addProperty("jvm_args", String.join(" ", ManagementFactory.getRuntimeMXBean().getInputArguments()));
+            json.addProperty("jvm_args", String.join(" ", jvmArgs));
             json.addProperty("warmup_seconds", Math.round(warmupSeconds * 10) / 10.0);
             json.addProperty("rss_mb_after_load", mb(loaded.rss));
             json.addProperty("rss_mb_after_warmup", mb(start.rss));

@@ -11,8 +11,9 @@ import dev.reranker.RerankerException;
 import java.io.InputStream;
 
 /**
- * The TorchScript programs shipped in this jar: {@code encoder_layer} (one encoder layer, fp32 or
- * bf16) and {@code to_bf16} (a cast). Made by {@code reranker-djl/scripts/make_layer_programs.py}.
+ * The TorchScript programs shipped in this jar: {@code encoder_layer} and
+ * {@code encoder_layer_onednn} (one encoder layer, fp32 or bf16; see {@code FusedEncoder}) and
+ * {@code to_bf16} (a cast). Made by {@code reranker-djl/scripts/make_layer_programs.py}.
  */
 public final class LayerPrograms {
 
@@ -38,14 +39,20 @@ public final class LayerPrograms {
     }
 
     /**
-     * Loads {@code encoder_layer} or {@code to_bf16} onto a device, straight from the jar: no file is
-     * unpacked, so nothing is left in the temporary directory.
+     * Loads {@code encoder_layer}, {@code encoder_layer_onednn} or {@code to_bf16} onto a device,
+     * straight from the jar: no file is unpacked, so nothing is left in the temporary directory.
      */
     public static Program load(String name, Device device) {
+        return load(LayerPrograms.class, name, device);
+    }
+
+    /** Loads the program {@code name.pt} that sits beside {@code owner} in its jar. */
+    public static Program load(Class<?> owner, String name, Device device) {
         Model model = Model.newInstance(name, device, "PyTorch");
-        try (InputStream in = LayerPrograms.class.getResourceAsStream(name + ".pt")) {
+        try (InputStream in = owner.getResourceAsStream(name + ".pt")) {
             if (in == null) {
-                throw new RerankerException("the TorchScript program " + name + ".pt is missing from the reranker-djl jar");
+                throw new RerankerException("the TorchScript program " + name + ".pt is missing from the jar of "
+                        + owner.getName());
             }
             model.load(in);
             return new Program(model);
