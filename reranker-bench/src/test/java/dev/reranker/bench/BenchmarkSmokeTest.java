@@ -75,9 +75,10 @@ final class BenchmarkSmokeTest {
     }
 
     @Test
-    void gemmBenchmark_runsInBothDtypes() throws Exception {
-        Collection<RunResult> results = run(GemmBenchmark.class.getSimpleName(), "n", "256", "dtype", "fp32,bf16");
-        assertEquals(2, results.size());
+    void gemmBenchmark_runsInBothDtypes_byBothRoutes() throws Exception {
+        Collection<RunResult> results = run(GemmBenchmark.class.getSimpleName(), "n", "256", "dtype", "fp32,bf16",
+                "route", "eager,onednn");
+        assertEquals(4, results.size());
         for (RunResult result : results) {
             assertTrue(result.getPrimaryResult().getScore() > 0, result.getParams().toString());
         }
