@@ -123,6 +123,11 @@ final class CrossEncoderModel implements AutoCloseable {
         return fused.route();
     }
 
+    /** Each layer's tensors as the layer programs take them (the model's own arrays, for tests). */
+    List<NDList> programLayers() {
+        return programOrder(layers);
+    }
+
     /** Each layer's tensors in the order of encoder_layer.pt's arguments. */
     private static List<NDList> programOrder(List<Layer> layers) {
         List<NDList> out = new ArrayList<>();

@@ -66,6 +66,14 @@ final class FusedEncoder implements AutoCloseable {
      *     matrices are converted and the fp32 copies closed
      */
     FusedEncoder(List<NDList> layers, EncoderConfig config, NDManager manager, boolean bf16, Route preferred) {
+        this(layers, config, manager, bf16, preferred == Route.ONEDNN ? Route.ONEDNN.program : null);
+    }
+
+    /**
+     * @param cpuProgram the program to run on a CPU if it works and agrees with the portable one
+     *     (null: the portable one only)
+     */
+    FusedEncoder(List<NDList> layers, EncoderConfig config, NDManager manager, boolean bf16, String cpuProgram) {
         parameters = new ParameterStore(manager, false);
         LayerPrograms.Program portable = LayerPrograms.load(Route.PORTABLE.program, manager.getDevice());
         if (bf16) {
@@ -98,9 +106,9 @@ final class FusedEncoder implements AutoCloseable {
         scalars = new NDList(manager.create((long) config.heads()), manager.create(config.layerNormEps()),
                 manager.create((long) activation));
         LayerPrograms.Program onednn = null;
-        if (preferred == Route.ONEDNN && manager.getDevice().getDeviceType().equals(Device.Type.CPU)
+        if (cpuProgram != null && manager.getDevice().getDeviceType().equals(Device.Type.CPU)
                 && !layerWeights.isEmpty()) {
-            onednn = agreeingOneDnn(portable, manager, config, bf16);
+            onednn = agreeing(cpuProgram, portable, manager, config, bf16);
         }
         if (onednn != null) {
             portable.close();
@@ -113,15 +121,15 @@ final class FusedEncoder implements AutoCloseable {
     }
 
     /**
-     * The oneDNN program, if it loads, runs the first layer on two short rows and agrees with the
-     * portable program there (fp32 to 1e-4; bf16, whose two routes round differently, to 0.1);
-     * otherwise null, and the reason is logged.
+     * The program, if it loads, runs the first layer on two short rows and agrees with the portable
+     * program there (fp32 to 1e-4; bf16, whose two routes round differently, to 0.1); otherwise
+     * null, and the reason is logged.
      */
-    private LayerPrograms.Program agreeingOneDnn(
-            LayerPrograms.Program portable, NDManager manager, EncoderConfig config, boolean bf16) {
+    private LayerPrograms.Program agreeing(String program, LayerPrograms.Program portable, NDManager manager,
+            EncoderConfig config, boolean bf16) {
         LayerPrograms.Program candidate = null;
         try (NDManager scope = manager.newSubManager()) {
-            candidate = LayerPrograms.load(Route.ONEDNN.program, manager.getDevice());
+            candidate = LayerPrograms.load(program, manager.getDevice());
             NDArray x = scope.randomNormal(new Shape(6, config.hiddenSize()));
             NDArray lengths = scope.create(new long[] {2, 4});
             float[] expected = runLayer(portable, x, lengths, layerWeights.get(0)).toFloatArray();
@@ -133,14 +141,14 @@ final class FusedEncoder implements AutoCloseable {
                             + expected[i]);
                 }
             }
-            logger.debug("encoder layers run through oneDNN ({})", Route.ONEDNN.program);
+            logger.debug("encoder layers run by {}", program);
             return candidate;
         } catch (RuntimeException e) {
             if (candidate != null) {
                 candidate.close();
             }
-            logger.info("the oneDNN layer program is not usable here ({}); using the portable one, which is slower on"
-                    + " CPUs", e.getMessage());
+            logger.info("the layer program {} is not usable here ({}); using the portable one, which is slower on"
+                    + " CPUs", program, e.getMessage());
             return null;
         }
     }

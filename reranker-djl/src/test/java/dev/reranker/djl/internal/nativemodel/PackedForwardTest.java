@@ -66,6 +66,33 @@ class PackedForwardTest {
         }
     }
 
+    /**
+     * A CPU program that fails to load, or loads but cannot run a layer, is not used: the encoder
+     * falls back to the portable program and gives its results.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"no_such_program", "to_bf16"})
+    void unusableCpuProgram_fallsBackToThePortableOne(String program) {
+        Path dir = Checkpoints.fixture(Checkpoints.BERT);
+        EncoderConfig config = EncoderConfig.from(Checkpoints.json(dir.resolve("config.json")), dir.resolve("config.json"));
+        NDManager manager = Engines.pytorch().newBaseManager();
+        try (Weights weights = Weights.open(dir, manager);
+                CrossEncoderModel model = new CrossEncoderModel(config, weights, manager, false, null,
+                        FusedEncoder.Route.PORTABLE);
+                FusedEncoder portable = new FusedEncoder(model.programLayers(), config, manager, false, (String) null);
+                FusedEncoder fallback = new FusedEncoder(model.programLayers(), config, manager, false, program);
+                NDManager scope = manager.newSubManager()) {
+            assertEquals(FusedEncoder.Route.PORTABLE, fallback.route());
+            NDArray x = scope.randomNormal(new ai.djl.ndarray.types.Shape(9, config.hiddenSize()));
+            NDArray lengths = scope.create(new long[] {4, 5});
+            float[] expected = portable.encode(x, lengths).toFloatArray();
+            float[] actual = fallback.encode(x, lengths).toFloatArray();
+            for (int i = 0; i < expected.length; i++) {
+                assertEquals(expected[i], actual[i], 1e-6, "element " + i);
+            }
+        }
+    }
+
     private static float[][] logits(Path dir, EncoderConfig config, PaddedBatch batch, boolean bf16,
             FusedEncoder.Route route) {
         NDManager manager = Engines.pytorch().newBaseManager();
