@@ -19,8 +19,9 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The headline comparisons in one run (about 15 minutes on 2 cores): the machine's matrix-multiply
- * limit, this library's throughput against batch size in fp32 and bf16, sorted against unsorted
+ * The headline comparisons in one run (under 15 minutes on 2 cores): the machine's matrix-multiply
+ * limit, this library's throughput against batch size in fp32 and bf16 (MiniLM-L6 shape), the
+ * bge-reranker-base shape ({@code xlmr-base}) at batch 32 in both, sorted against unsorted
  * batching, the TorchScript backend, the peers (DJL's stock route, ONNX Runtime) and the allocator
  * (plain start against tcmalloc). Prints a table and writes
  * {@code reranker-bench/target/headline.json} and {@code headline.svg}.
@@ -33,10 +34,22 @@ import java.util.concurrent.TimeUnit;
 public final class Headline {
 
     private static final String MODEL = "minilm-l6";
+    /** The shape of bge-reranker-base, measured at batch 32 in both dtypes. */
+    private static final String LARGE_MODEL = "xlmr-base";
     private static final String TCMALLOC = "/usr/lib/x86_64-linux-gnu/libtcmalloc_minimal.so.4";
 
-    private record Run(String backend, String precision, String batching, String workload, int batchSize,
-            String allocator) {}
+    private record Run(String model, String backend, String precision, String batching, String workload,
+            int batchSize, String allocator) {
+
+        Run(String backend, String precision, String batching, String workload, int batchSize, String allocator) {
+            this(MODEL, backend, precision, batching, workload, batchSize, allocator);
+        }
+
+        /** The peers run one op (all pairs of a query, about 100 s for DJL's stock route) per iteration. */
+        int iterations() {
+            return backend.equals("djl-stock") ? 1 : 2;
+        }
+    }
 
     private Headline() {}
 
@@ -45,6 +58,7 @@ public final class Headline {
         Path out = Path.of(args.length > 0 ? args[0] : "reranker-bench/target");
         Files.createDirectories(out);
         BenchModel.of(MODEL).directory(); // generate once, before the timed runs
+        BenchModel.of(LARGE_MODEL).directory();
 
         // The limit is the faster of libtorch's two routes (on this AMD EPYC oneDNN's fp32 ran ~1.6x MKL's).
         JsonObject gemm = new JsonObject();
@@ -53,7 +67,7 @@ public final class Headline {
             JsonObject byRoute = new JsonObject();
             double best = 0;
             for (String route : new String[] {"eager", "onednn"}) {
-                double ops = jmh(jar, out, "GemmBenchmark", Map.of("n", "2048", "dtype", dtype, "route", route), null, 3)
+                double ops = jmh(jar, out, "GemmBenchmark", Map.of("n", "2048", "dtype", dtype, "route", route), null, 2)
                         .get("score");
                 double gflops = round(GemmBenchmark.gflops(2048, ops));
                 byRoute.addProperty(route, gflops);
@@ -68,6 +82,8 @@ public final class Headline {
             runs.add(new Run("native", "fp32", "sorted", "mixed", batch, "default"));
             runs.add(new Run("native", "bf16", "sorted", "mixed", batch, "default"));
         }
+        runs.add(new Run(LARGE_MODEL, "native", "fp32", "sorted", "mixed", 32, "default"));
+        runs.add(new Run(LARGE_MODEL, "native", "bf16", "sorted", "mixed", 32, "default"));
         runs.add(new Run("native", "fp32", "unsorted", "mixed", 32, "default"));
         runs.add(new Run("native", "fp32", "sorted", "uniform-128", 32, "default"));
         runs.add(new Run("native", "fp32", "sorted", "mixed", 32, "glibc"));
@@ -81,17 +97,17 @@ public final class Headline {
         JsonArray results = new JsonArray();
         for (Run run : runs) {
             Map<String, String> params = new LinkedHashMap<>();
-            params.put("model", MODEL);
+            params.put("model", run.model());
             params.put("backend", run.backend());
             params.put("precision", run.precision());
             params.put("batching", run.batching());
             params.put("workload", run.workload());
             params.put("batchSize", String.valueOf(Math.min(run.batchSize(), 64)));
-            Map<String, Double> measured = jmh(jar, out, "RerankBenchmark", params, run.allocator(), 2);
-            Workload workload = Workload.of(run.workload(), BenchModel.of(MODEL), 64);
+            Map<String, Double> measured = jmh(jar, out, "RerankBenchmark", params, run.allocator(), run.iterations());
+            Workload workload = Workload.of(run.workload(), BenchModel.of(run.model()), 64);
             double opsPerSecond = measured.get("score");
             JsonObject r = new JsonObject();
-            r.addProperty("model", MODEL);
+            r.addProperty("model", run.model());
             r.addProperty("backend", run.backend());
             r.addProperty("dtype", run.precision());
             r.addProperty("batching", run.batching());
@@ -99,11 +115,11 @@ public final class Headline {
             r.addProperty("batch_size", run.batchSize());
             r.addProperty("allocator", run.allocator());
             r.addProperty("pairs_per_s", round(opsPerSecond * workload.documents.size()));
-            double flops = Workload.effectiveFlops(BenchModel.of(MODEL).shape(), workload);
+            double flops = Workload.effectiveFlops(BenchModel.of(run.model()).shape(), workload);
             r.addProperty("effective_gflops", round(opsPerSecond * flops / 1e9));
             results.add(r);
-            System.out.printf(Locale.ROOT, "%-12s %-5s %-9s %-12s %4d %-9s %9.1f pairs/s %7.1f GFLOP/s%n",
-                    run.backend(), run.precision(), run.batching(), run.workload(), run.batchSize(), run.allocator(),
+            System.out.printf(Locale.ROOT, "%-10s %-12s %-5s %-9s %-12s %4d %-9s %9.1f pairs/s %7.1f GFLOP/s%n",
+                    run.model(), run.backend(), run.precision(), run.batching(), run.workload(), run.batchSize(), run.allocator(),
                     r.get("pairs_per_s").getAsDouble(), r.get("effective_gflops").getAsDouble());
         }
 

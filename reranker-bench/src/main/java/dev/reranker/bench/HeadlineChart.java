@@ -38,8 +38,9 @@ final class HeadlineChart {
         double max = 0;
         for (JsonElement e : results) {
             JsonObject r = e.getAsJsonObject();
-            if (!r.get("workload").getAsString().equals("mixed") || !r.get("allocator").getAsString().equals("default")) {
-                continue;
+            if (!r.get("workload").getAsString().equals("mixed") || !r.get("allocator").getAsString().equals("default")
+                    || (r.has("model") && !r.get("model").getAsString().equals("minilm-l6"))) {
+                continue; // the chart is the MiniLM-L6 shape's
             }
             String backend = r.get("backend").getAsString();
             boolean peer = backend.equals("djl-stock") || backend.equals("onnxruntime");
