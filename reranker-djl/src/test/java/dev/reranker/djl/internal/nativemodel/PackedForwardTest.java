@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
 
 import dev.reranker.djl.internal.Engines;
 import dev.reranker.internal.PaddedBatch;
@@ -18,7 +19,8 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * Inference runs a batch packed without padding through {@code encoder_layer.pt}; training runs it
+ * Inference runs a batch packed without padding through a layer program ({@code encoder_layer_onednn.pt}
+ * on this CPU, else {@code encoder_layer.pt}); training runs it
  * padded and masked through DJL operations. Both must give the same logits, on rows of different
  * lengths, and inference must see weights that training changed in place.
  */
@@ -83,7 +85,7 @@ class PackedForwardTest {
                 FusedEncoder fallback = new FusedEncoder(model.programLayers(), config, manager, false, program);
                 NDManager scope = manager.newSubManager()) {
             assertEquals(FusedEncoder.Route.PORTABLE, fallback.route());
-            NDArray x = scope.randomNormal(new ai.djl.ndarray.types.Shape(9, config.hiddenSize()));
+            NDArray x = scope.randomNormal(new Shape(9, config.hiddenSize()));
             NDArray lengths = scope.create(new long[] {4, 5});
             float[] expected = portable.encode(x, lengths).toFloatArray();
             float[] actual = fallback.encode(x, lengths).toFloatArray();
