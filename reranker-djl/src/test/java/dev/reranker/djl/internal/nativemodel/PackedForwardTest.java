@@ -30,7 +30,7 @@ class PackedForwardTest {
     @ValueSource(strings = {Checkpoints.BERT, Checkpoints.XLMR})
     void packedInference_equalsThePaddedDifferentiablePass(String fixture) {
         Path dir = Checkpoints.fixture(fixture);
-        EncoderConfig config = EncoderConfig.from(Checkpoints.json(dir.resolve("config.json")), dir.resolve("config.json"));
+        EncoderConfig config = config(dir);
         NDManager manager = Engines.pytorch().newBaseManager();
         try (Weights weights = Weights.open(dir, manager);
                 CrossEncoderModel model = new CrossEncoderModel(config, weights, manager, false)) {
@@ -53,7 +53,7 @@ class PackedForwardTest {
     @ValueSource(strings = {Checkpoints.BERT, Checkpoints.XLMR})
     void oneDnnLayers_equalThePortableProgram(String fixture) {
         Path dir = Checkpoints.fixture(fixture);
-        EncoderConfig config = EncoderConfig.from(Checkpoints.json(dir.resolve("config.json")), dir.resolve("config.json"));
+        EncoderConfig config = config(dir);
         PaddedBatch batch = batch(config.padTokenId(), config.typeVocabSize() > 1);
         float[][] portable = logits(dir, config, batch, false, FusedEncoder.Route.PORTABLE);
         float[][] onednn = logits(dir, config, batch, false, FusedEncoder.Route.ONEDNN);
@@ -76,7 +76,7 @@ class PackedForwardTest {
     @ValueSource(strings = {"no_such_program", "to_bf16"})
     void unusableCpuProgram_fallsBackToThePortableOne(String program) {
         Path dir = Checkpoints.fixture(Checkpoints.BERT);
-        EncoderConfig config = EncoderConfig.from(Checkpoints.json(dir.resolve("config.json")), dir.resolve("config.json"));
+        EncoderConfig config = config(dir);
         NDManager manager = Engines.pytorch().newBaseManager();
         try (Weights weights = Weights.open(dir, manager);
                 CrossEncoderModel model = new CrossEncoderModel(config, weights, manager, false, null,
@@ -93,6 +93,11 @@ class PackedForwardTest {
                 assertEquals(expected[i], actual[i], 1e-6, "element " + i);
             }
         }
+    }
+
+    private static EncoderConfig config(Path dir) {
+        Path file = dir.resolve("config.json");
+        return EncoderConfig.from(Checkpoints.json(file), file);
     }
 
     private static float[][] logits(Path dir, EncoderConfig config, PaddedBatch batch, boolean bf16,
