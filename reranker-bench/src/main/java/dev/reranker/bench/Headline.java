@@ -45,7 +45,10 @@ public final class Headline {
             this(MODEL, backend, precision, batching, workload, batchSize, allocator);
         }
 
-        /** The peers run one op (all pairs of a query, about 100 s for DJL's stock route) per iteration. */
+        /**
+         * Measured iterations: one for DJL's stock route, whose single op (all pairs of a query)
+         * takes about 100 s, so that the run stays under 15 minutes; two for the rest.
+         */
         int iterations() {
             return backend.equals("djl-stock") ? 1 : 2;
         }
