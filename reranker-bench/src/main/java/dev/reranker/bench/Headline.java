@@ -7,6 +7,8 @@ import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 
+import dev.reranker.djl.internal.NativeMemory;
+
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -131,7 +133,9 @@ public final class Headline {
         machine.addProperty("cores", Runtime.getRuntime().availableProcessors());
         machine.addProperty("jdk", System.getProperty("java.vm.name") + " " + System.getProperty("java.version"));
         machine.addProperty("allocator", "default = glibc tuned by the library (mallopt); glibc = untuned "
-                + "(-Ddev.reranker.malloc=default); tcmalloc = LD_PRELOAD " + TCMALLOC);
+                + "(-Ddev.reranker.malloc=default); tcmalloc = LD_PRELOAD " + TCMALLOC + "; all three cap oneDNN's "
+                + "primitive caches at " + NativeMemory.PRIMITIVE_CACHE_CAPACITY
+                + " (ONEDNN_PRIMITIVE_CACHE_CAPACITY, LRU_CACHE_CAPACITY), as the library does");
         JsonObject headline = new JsonObject();
         headline.add("machine", machine);
         headline.add("gemm_gflops", gemm);

@@ -133,8 +133,9 @@ public final class RssGrowth {
             Queries queries = new Queries(reranker, vocabulary);
             // Generating the model leaves garbage whose cleaners free native memory: gone before warm-up.
             Memory loaded = Memory.afterGc();
-            System.out.printf(Locale.ROOT, "%s, %s, %s %s, batch %d, malloc: %s; RSS after load %.1f MB%n", model,
-                    workload, backend, precision, batchSize, NativeMemory.state(), mb(loaded.rss));
+            System.out.printf(Locale.ROOT, "%s, %s, %s %s, batch %d, malloc: %s; %s; RSS after load %.1f MB%n",
+                    model, workload, backend, precision, batchSize, NativeMemory.state(),
+                    NativeMemory.primitiveCaches(), mb(loaded.rss));
             System.out.printf(Locale.ROOT, "warm-up: %,d pairs...%n", warmupPairs);
             long warmupBegin = System.nanoTime();
             queries.score(warmupPairs);
@@ -165,6 +166,7 @@ public final class RssGrowth {
             json.addProperty("pairs", pairs);
             json.addProperty("warmup_pairs", warmupPairs);
             json.addProperty("malloc", NativeMemory.state());
+            json.addProperty("primitive_caches", NativeMemory.primitiveCaches());
             json.addProperty("max_heap_mb", mb(Runtime.getRuntime().maxMemory()));
             json.addProperty("jvm_args", String.join(" ", jvmArgs));
             json.addProperty("warmup_seconds", Math.round(warmupSeconds * 10) / 10.0);

@@ -23,4 +23,17 @@ final class NativeMemoryTest {
         }
         assertTrue(NativeMemory.state().startsWith("tuned glibc"), NativeMemory.state());
     }
+
+    @Test
+    void loadingAModel_capsOneDnnPrimitiveCaches_unlessTheUserSetThem() {
+        assumeTrue(System.getProperty("os.name").toLowerCase(Locale.ROOT).contains("linux"), "Linux only");
+        try (DjlReranker reranker = DjlReranker.builder().model(Fixtures.dir(Fixtures.BERT)).build()) {
+            assertEquals(1, reranker.score("q", List.of("d")).length);
+        }
+        String caches = NativeMemory.primitiveCaches();
+        for (String name : List.of("ONEDNN_PRIMITIVE_CACHE_CAPACITY", "LRU_CACHE_CAPACITY")) {
+            String expected = System.getenv(name) == null ? "8" : System.getenv(name);
+            assertTrue(caches.contains(name + "=" + expected), caches);
+        }
+    }
 }
