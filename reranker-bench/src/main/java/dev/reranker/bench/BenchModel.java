@@ -283,7 +283,7 @@ public enum BenchModel {
         Files.writeString(file, gson.toJson(json), StandardCharsets.UTF_8);
     }
 
-    private static void deleteTree(Path dir) throws IOException {
+    static void deleteTree(Path dir) throws IOException {
         try (Stream<Path> files = Files.walk(dir)) {
             for (Path f : (Iterable<Path>) files.sorted(Comparator.reverseOrder())::iterator) {
                 Files.delete(f);
