@@ -3,9 +3,10 @@
 
 - `encoder_layer.pt` runs one post-LayerNorm BERT / XLM-RoBERTa encoder layer, in the number format
   of its weights: fp32, or bf16 with fp32 LayerNorm and an fp32 residual stream. The batch comes
-  packed without padding. In fp32 its attention is libtorch's fused
-  `scaled_dot_product_attention`, which never materialises the [heads, T, T] scores; in bf16 it is
-  matmul, softmax, matmul, which ran faster here.
+  packed without padding. Its attention is libtorch's fused `scaled_dot_product_attention`, which
+  never materialises the [heads, T, T] scores. In bf16, matmul, softmax, matmul ran about 10%
+  faster, but only while oneDNN caches a primitive for every row length of a batch; with the caches
+  capped (see NativeMemory) it ran at half speed, and the fused kernel does not depend on them.
 - `to_bf16.pt` casts a tensor to bf16: DJL 0.36 aborts the JVM when Java creates or converts to
   BFLOAT16 arrays, but tensors made inside a TorchScript program are fine.
 - `encoder_layer_onednn.pt` is the same layer with every linear run by oneDNN
@@ -23,7 +24,6 @@ it loads the file, so DJL's libtorch 2.7 resolves the real operator. Regenerate 
   /usr/bin/python3 reranker-djl/scripts/make_layer_programs.py
 """
 import io
-import math
 import os
 import zipfile
 
@@ -73,14 +73,7 @@ class EncoderLayer(torch.nn.Module):
             q = q_all[start:start + t].view(t, n, d).transpose(0, 1).unsqueeze(0)
             k = k_all[start:start + t].view(t, n, d).transpose(0, 1).unsqueeze(0)
             v = v_all[start:start + t].view(t, n, d).transpose(0, 1).unsqueeze(0)
-            if q.dtype == torch.float32:
-                ctx = torch.addcmul(q, k, v)  # patched to scaled_dot_product_attention(q, k, v)
-            else:
-                # In bf16 libtorch's fused kernel ran slower here than these three steps (36
-                # against 47 ms for a layer of 32 x 128 tokens of MiniLM-L6); softmax
-                # accumulates in fp32.
-                scores = torch.matmul(q * (1.0 / math.sqrt(d)), k.transpose(-1, -2))
-                ctx = torch.matmul(torch.softmax(scores, dim=-1), v)
+            ctx = torch.addcmul(q, k, v)  # patched to scaled_dot_product_attention(q, k, v)
             pieces.append(ctx.squeeze(0).transpose(0, 1).reshape(t, h))
             start += t
         context = torch.cat(pieces, 0)

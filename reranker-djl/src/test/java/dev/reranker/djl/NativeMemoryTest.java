@@ -32,7 +32,7 @@ final class NativeMemoryTest {
         }
         String caches = NativeMemory.primitiveCaches();
         for (String name : List.of("ONEDNN_PRIMITIVE_CACHE_CAPACITY", "LRU_CACHE_CAPACITY")) {
-            String expected = System.getenv(name) == null ? "8" : System.getenv(name);
+            String expected = System.getenv(name) == null ? "4" : System.getenv(name);
             assertTrue(caches.contains(name + "=" + expected), caches);
         }
     }

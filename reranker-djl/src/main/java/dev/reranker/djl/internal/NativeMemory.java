@@ -28,9 +28,10 @@ import org.slf4j.LoggerFactory;
  * A primitive is made for one input shape and holds memory that grows with the shape's row count, and
  * packed batches have a new row count almost every time: measured on the MiniLM shape over mixed
  * lengths, full caches held about 250 MB and grew RSS by 200 MB over 6,000 pairs. A batch needs three
- * or four primitives (one per linear shape, shared by every layer), so both caches are capped at
- * {@value #PRIMITIVE_CACHE_CAPACITY}: layers still reuse them, batches of a repeated shape still
- * reuse them, and throughput on mixed lengths fell by about 2%. The cap is set in the process
+ * primitives (one per linear shape, shared by every layer; attention runs in libtorch's fused kernel,
+ * which uses none), so both caches are capped at {@value #PRIMITIVE_CACHE_CAPACITY}: layers still
+ * reuse them, batches of a repeated shape still reuse them, and throughput on mixed lengths fell by
+ * about 2%. The cap is set in the process
  * environment, which oneDNN reads when it first builds a primitive; a capacity the user has set
  * there is left alone. This applies whatever the allocator.
  */
@@ -42,7 +43,7 @@ public final class NativeMemory {
     private static final int M_TOP_PAD = -2;
     private static final int M_MMAP_MAX = -4;
     private static final int TOP_PAD_BYTES = 256 << 20;
-    public static final int PRIMITIVE_CACHE_CAPACITY = 8;
+    public static final int PRIMITIVE_CACHE_CAPACITY = 4;
     private static final String[] PRIMITIVE_CACHES = {"ONEDNN_PRIMITIVE_CACHE_CAPACITY", "LRU_CACHE_CAPACITY"};
 
     private static volatile String state;

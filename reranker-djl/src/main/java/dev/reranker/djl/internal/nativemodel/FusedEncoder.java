@@ -21,9 +21,8 @@ import org.slf4j.LoggerFactory;
  * program is used only after it has run a layer and agreed with the portable one; a libtorch
  * without it, or a CPU its bf16 path refuses, falls back to the portable program.
  *
- * <p>Why a program: its attention runs row by row over exactly each row's tokens, in fp32 with
- * libtorch's fused {@code scaled_dot_product_attention}, which DJL's API does not offer (in bf16 as
- * matmul, softmax, matmul, which ran faster there); with the batch packed, no multiply and no
+ * <p>Why a program: its attention runs row by row over exactly each row's tokens, with libtorch's
+ * fused {@code scaled_dot_product_attention}, which DJL's API does not offer; with the batch packed, no multiply and no
  * attention score is spent on padding, and no mask is needed.
  * One call per layer also replaces some thirty JNI calls.
  *
