@@ -60,6 +60,10 @@ final class Bf16Weights {
     private static void rewrite(Path file, Path to) throws IOException {
         SafetensorsWriter writer = new SafetensorsWriter();
         try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
+            if (channel.size() > Integer.MAX_VALUE) {
+                throw new IllegalArgumentException("--route bf16-weights reads each .safetensors file into one buffer, "
+                        + "so at most 2 GB; " + file + " has " + channel.size() + " bytes");
+            }
             ByteBuffer all = channel.map(FileChannel.MapMode.READ_ONLY, 0, channel.size()).order(ByteOrder.LITTLE_ENDIAN);
             int headerLength = Math.toIntExact(all.getLong(0));
             byte[] headerBytes = new byte[headerLength];
