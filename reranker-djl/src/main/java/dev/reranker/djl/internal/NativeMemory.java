@@ -31,9 +31,8 @@ import org.slf4j.LoggerFactory;
  * primitives (one per linear shape, shared by every layer; attention runs in libtorch's fused kernel,
  * which uses none), so both caches are capped at {@value #PRIMITIVE_CACHE_CAPACITY}: layers still
  * reuse them, batches of a repeated shape still reuse them, and throughput on mixed lengths fell by
- * about 2%. The cap is set in the process
- * environment, which oneDNN reads when it first builds a primitive; a capacity the user has set
- * there is left alone. This applies whatever the allocator.
+ * about 2%. The cap is set in the process environment, which oneDNN reads when it first builds a
+ * primitive; a capacity the user has set there is left alone. This applies whatever the allocator.
  */
 public final class NativeMemory {
 
@@ -49,15 +48,16 @@ public final class NativeMemory {
     private static volatile String state;
     private static volatile String caches;
 
-    /** glibc's malloc tuning call and its version query (absent on other C libraries). */
-    interface GlibC extends Library {
+    /**
+     * The C library: glibc's malloc tuning call and version query (absent elsewhere; JNA binds each
+     * function at its first call), and the process environment that native code reads (Java's
+     * {@link System#getenv} is a copy).
+     */
+    interface LibC extends Library {
         int mallopt(int param, int value);
 
         String gnu_get_libc_version();
-    }
 
-    /** The C library's environment, which native code reads (Java's {@link System#getenv} is a copy). */
-    interface LibC extends Library {
         int setenv(String name, String value, int overwrite);
 
         String getenv(String name);
@@ -118,7 +118,7 @@ public final class NativeMemory {
             }
         }
         try {
-            GlibC libc = Native.load("c", GlibC.class);
+            LibC libc = Native.load("c", LibC.class);
             String version = libc.gnu_get_libc_version();
             boolean ok = libc.mallopt(M_MMAP_MAX, 0) == 1
                     & libc.mallopt(M_TRIM_THRESHOLD, Integer.MAX_VALUE) == 1

@@ -22,9 +22,9 @@ import org.slf4j.LoggerFactory;
  * without it, or a CPU its bf16 path refuses, falls back to the portable program.
  *
  * <p>Why a program: its attention runs row by row over exactly each row's tokens, with libtorch's
- * fused {@code scaled_dot_product_attention}, which DJL's API does not offer; with the batch packed, no multiply and no
- * attention score is spent on padding, and no mask is needed.
- * One call per layer also replaces some thirty JNI calls.
+ * fused {@code scaled_dot_product_attention}, which DJL's API does not offer; with the batch packed,
+ * no multiply and no attention score is spent on padding, and no mask is needed. One call per layer
+ * also replaces some thirty JNI calls.
  *
  * <p>In bf16 the matrices are converted once by {@code to_bf16.pt} (in DJL 0.36, creating or
  * converting to a BFLOAT16 NDArray from Java aborts the JVM; inside a program it works), LayerNorm
