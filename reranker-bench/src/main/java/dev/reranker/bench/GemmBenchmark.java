@@ -57,7 +57,7 @@ public class GemmBenchmark {
     private NDArray a;
     private NDArray b;
     private LayerPrograms.Program linear; // onednn only
-    private ParameterStore parameters;
+    private ParameterStore parameters; // for the TorchScript programs: the bf16 cast, the oneDNN linear
 
     @Setup(Level.Trial)
     public void setUp() {
@@ -66,16 +66,15 @@ public class GemmBenchmark {
         manager = Engine.getEngine("PyTorch").newBaseManager();
         a = manager.randomNormal(new Shape(n, n));
         b = manager.randomNormal(new Shape(n, n));
+        parameters = new ParameterStore(manager, false);
         if (dtype.equals("bf16")) {
             try (LayerPrograms.Program cast = LayerPrograms.load("to_bf16", manager.getDevice())) {
-                ParameterStore parameters = new ParameterStore(manager, false);
                 a = cast.run(parameters, new NDList(a));
                 b = cast.run(parameters, new NDList(b));
             }
         } else if (!dtype.equals("fp32")) {
             throw new IllegalArgumentException("dtype must be fp32 or bf16, was " + dtype);
         }
-        parameters = new ParameterStore(manager, false);
         if (route.equals("onednn")) {
             linear = LayerPrograms.load(GemmBenchmark.class, "onednn_linear", manager.getDevice());
         } else if (!route.equals("eager")) {

@@ -39,8 +39,8 @@ final class HeadlineChart {
         for (JsonElement e : results) {
             JsonObject r = e.getAsJsonObject();
             if (!r.get("workload").getAsString().equals("mixed") || !r.get("allocator").getAsString().equals("default")
-                    || (r.has("model") && !r.get("model").getAsString().equals("minilm-l6"))) {
-                continue; // the chart is the MiniLM-L6 shape's
+                    || (r.has("model") && !r.get("model").getAsString().equals(Headline.MODEL))) {
+                continue; // the chart is the main model's
             }
             String backend = r.get("backend").getAsString();
             boolean peer = backend.equals("djl-stock") || backend.equals("onnxruntime");
