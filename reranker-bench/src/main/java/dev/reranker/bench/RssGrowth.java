@@ -34,7 +34,10 @@ import java.util.Locale;
  * shapes change as they do in service. The warm-up lets the allocator's pools reach the sizes the
  * workload needs; growth is measured from there. Each reading follows a full GC, so Java garbage
  * does not stand in for native memory; a heap fixed by {@code -Xms = -Xmx} and pre-touched keeps
- * the Java heap's own pages out of the growth too. Prints a table and writes {@code rss.json}.
+ * the Java heap's own pages out of the growth too. Beside RSS it prints glibc's own account
+ * ({@link MallocStats}): what malloc holds from the system and how much of it is in use. Growth
+ * in RSS with flat use is the allocator's (a new peak, fragmentation), not memory kept alive.
+ * Prints a table and writes {@code rss.json}.
  */
 public final class RssGrowth {
 
@@ -144,7 +147,8 @@ public final class RssGrowth {
 
             long begin = System.nanoTime();
             JsonArray samples = new JsonArray();
-            System.out.printf(Locale.ROOT, "%10s %9s %9s %9s %9s%n", "pairs", "seconds", "RSS MB", "growth", "heap MB");
+            System.out.printf(Locale.ROOT, "%10s %9s %9s %9s %9s %9s %9s%n", "pairs", "seconds", "RSS MB", "growth", "heap MB",
+                    "malloc MB", "in use MB");
             samples.add(sample(0, 0, start, start));
             long scored = 0;
             Memory end = start;
@@ -188,12 +192,17 @@ public final class RssGrowth {
     }
 
     private static JsonObject sample(long pairs, double seconds, Memory now, Memory start) {
-        System.out.printf(Locale.ROOT, "%,10d %9.1f %9.1f %+9.1f %9.1f%n", pairs, seconds, mb(now.rss),
-                mb(now.rss - start.rss), mb(now.heapCommitted));
+        System.out.printf(Locale.ROOT, "%,10d %9.1f %9.1f %+9.1f %9.1f %9.1f %9.1f%n", pairs, seconds, mb(now.rss),
+                mb(now.rss - start.rss), mb(now.heapCommitted), now.malloc == null ? Double.NaN : mb(now.malloc.held()),
+                now.malloc == null ? Double.NaN : mb(now.malloc.inUse()));
         JsonObject sample = new JsonObject();
         sample.addProperty("pairs", pairs);
         sample.addProperty("rss_mb", mb(now.rss));
         sample.addProperty("heap_committed_mb", mb(now.heapCommitted));
+        if (now.malloc != null) {
+            sample.addProperty("malloc_held_mb", mb(now.malloc.held()));
+            sample.addProperty("malloc_in_use_mb", mb(now.malloc.inUse()));
+        }
         sample.addProperty("seconds", Math.round(seconds * 10) / 10.0);
         return sample;
     }
@@ -228,7 +237,7 @@ public final class RssGrowth {
     }
 
     /** The process's resident set size, its peak, and the Java heap's committed size, in bytes. */
-    private record Memory(long rss, long hwm, long heapCommitted) {
+    private record Memory(long rss, long hwm, long heapCommitted, MallocStats malloc) {
 
         private static final Path STATUS = Path.of("/proc/self/status");
 
@@ -268,7 +277,7 @@ public final class RssGrowth {
                 throw new IllegalStateException(STATUS + " has no VmRSS or VmHWM line; RssGrowth needs Linux's");
             }
             long heap = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getCommitted();
-            return new Memory(rss, hwm, heap);
+            return new Memory(rss, hwm, heap, MallocStats.read());
         }
 
         /** {@code VmRSS:     123456 kB} */
