@@ -102,7 +102,7 @@ final class BatchingTest {
     @ParameterizedTest
     @ValueSource(strings = {Fixtures.BERT, Fixtures.XLMR, Fixtures.BERT_TORCHSCRIPT, Fixtures.XLMR_TORCHSCRIPT})
     void batchLargerThanOneSlice_scoresAsSmallBatches(String fixture) {
-        // 700 pairs of the full 64 tokens in one batch: more than the 256 rows of one 16 MB slice.
+        // 700 pairs of the full 64 tokens in one batch: more than the 512 rows of one 32 MB slice.
         List<String> docs = new ArrayList<>();
         for (int i = 0; i < 700; i++) {
             docs.add(longText(80) + " " + i);

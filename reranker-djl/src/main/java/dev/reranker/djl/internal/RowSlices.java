@@ -5,7 +5,7 @@ import dev.reranker.internal.PaddedBatch;
 import java.util.function.Function;
 
 /**
- * Runs a batch in slices of rows small enough that no temporary exceeds 16 MB.
+ * Runs a batch in slices of rows small enough that no temporary exceeds 32 MB.
  *
  * <p>glibc serves blocks over 64 MB from threads other than main with fresh mmaps whatever mallopt
  * says (per-thread heaps are capped at 64 MB) and unmaps them on free, so a batch whose attention
@@ -14,7 +14,7 @@ import java.util.function.Function;
  */
 public final class RowSlices {
 
-    private static final long SLICE_BYTES = 16L << 20;
+    private static final long SLICE_BYTES = 32L << 20;
 
     private final int heads;
     private final int intermediate;
