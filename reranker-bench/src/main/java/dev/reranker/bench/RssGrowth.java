@@ -35,9 +35,9 @@ import java.util.Locale;
  * workload needs; growth is measured from there. Each reading follows a full GC, so Java garbage
  * does not stand in for native memory; a heap fixed by {@code -Xms = -Xmx} and pre-touched keeps
  * the Java heap's own pages out of the growth too. Beside RSS it prints glibc's own account
- * ({@link MallocStats}): what malloc holds from the system and how much of it is in use. Growth
- * in RSS with flat use is the allocator's (a new peak, fragmentation), not memory kept alive.
- * Prints a table and writes {@code rss.json}.
+ * ({@link NativeMemory#heap()}): what malloc holds from the system and how much of it is in use.
+ * Growth in RSS with flat use is the allocator's (a new peak, fragmentation), not memory kept
+ * alive. Prints a table and writes {@code rss.json}.
  */
 public final class RssGrowth {
 
@@ -237,7 +237,7 @@ public final class RssGrowth {
     }
 
     /** The process's resident set size, its peak, and the Java heap's committed size, in bytes. */
-    private record Memory(long rss, long hwm, long heapCommitted, MallocStats malloc) {
+    private record Memory(long rss, long hwm, long heapCommitted, NativeMemory.Heap malloc) {
 
         private static final Path STATUS = Path.of("/proc/self/status");
 
@@ -277,7 +277,7 @@ public final class RssGrowth {
                 throw new IllegalStateException(STATUS + " has no VmRSS or VmHWM line; RssGrowth needs Linux's");
             }
             long heap = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getCommitted();
-            return new Memory(rss, hwm, heap, MallocStats.read());
+            return new Memory(rss, hwm, heap, NativeMemory.heap());
         }
 
         /** {@code VmRSS:     123456 kB} */

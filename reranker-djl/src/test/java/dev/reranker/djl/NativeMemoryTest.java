@@ -1,8 +1,11 @@
 package dev.reranker.djl;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import com.sun.jna.Memory;
 
 import dev.reranker.djl.internal.NativeMemory;
 
@@ -35,5 +38,23 @@ final class NativeMemoryTest {
             String expected = System.getenv(name) == null ? "4" : System.getenv(name);
             assertTrue(caches.contains(name + "=" + expected), caches);
         }
+    }
+
+    @Test
+    void heap_countsABlockOnlyWhileItIsAllocated() {
+        assumeTrue(System.getProperty("os.name").toLowerCase(Locale.ROOT).contains("linux"), "glibc only");
+        assumeTrue(System.getenv("LD_PRELOAD") == null, "another allocator may be preloaded");
+        NativeMemory.Heap before = NativeMemory.heap();
+        assertNotNull(before, "mallinfo2 is in glibc from 2.33");
+        long size = 64L << 20;
+        NativeMemory.Heap during;
+        try (Memory block = new Memory(size)) { // JNA allocates with malloc
+            block.setByte(size - 1, (byte) 1);
+            during = NativeMemory.heap();
+        }
+        NativeMemory.Heap after = NativeMemory.heap();
+        assertTrue(during.inUse() - before.inUse() >= size, before + " -> " + during);
+        assertTrue(during.held() >= during.inUse(), during.toString());
+        assertTrue(during.inUse() - after.inUse() >= size, during + " -> " + after);
     }
 }

@@ -2,6 +2,7 @@ package dev.reranker.djl.internal;
 
 import com.sun.jna.Library;
 import com.sun.jna.Native;
+import com.sun.jna.Structure;
 
 import java.util.Locale;
 
@@ -49,9 +50,9 @@ public final class NativeMemory {
     private static volatile String caches;
 
     /**
-     * The C library: glibc's malloc tuning call and version query (absent elsewhere; JNA binds each
-     * function at its first call), and the process environment that native code reads (Java's
-     * {@link System#getenv} is a copy).
+     * The C library: glibc's malloc tuning call, heap figures and version query (absent elsewhere;
+     * JNA binds each function at its first call), and the process environment that native code reads
+     * (Java's {@link System#getenv} is a copy).
      */
     interface LibC extends Library {
         int mallopt(int param, int value);
@@ -61,6 +62,46 @@ public final class NativeMemory {
         int setenv(String name, String value, int overwrite);
 
         String getenv(String name);
+
+        MallInfo2 mallinfo2();
+    }
+
+    /** glibc's {@code struct mallinfo2}: ten {@code size_t} fields, in its order. */
+    @Structure.FieldOrder({"arena", "ordblks", "smblks", "hblks", "hblkhd", "usmblks", "fsmblks", "uordblks",
+            "fordblks", "keepcost"})
+    public static class MallInfo2 extends Structure implements Structure.ByValue {
+        public long arena; // bytes of the heaps, from the system
+        public long ordblks;
+        public long smblks;
+        public long hblks;
+        public long hblkhd; // bytes in mmapped blocks
+        public long usmblks;
+        public long fsmblks;
+        public long uordblks; // bytes of the heaps in use
+        public long fordblks;
+        public long keepcost;
+    }
+
+    /**
+     * glibc's own account of its heap, summed over its arenas.
+     *
+     * @param held bytes malloc holds from the system (heaps and mmapped blocks)
+     * @param inUse bytes of them allocated and not freed
+     */
+    public record Heap(long held, long inUse) {}
+
+    /**
+     * glibc's figures now ({@code mallinfo2}, glibc 2.33 and later), or null without them. When RSS
+     * grows while {@code inUse} does not, the growth is the allocator's (a new peak, fragmentation),
+     * not memory kept alive. Under a preloaded allocator they describe glibc's idle heap only.
+     */
+    public static Heap heap() {
+        try {
+            MallInfo2 info = Native.load("c", LibC.class).mallinfo2();
+            return new Heap(info.arena + info.hblkhd, info.uordblks + info.hblkhd);
+        } catch (UnsatisfiedLinkError | RuntimeException e) {
+            return null;
+        }
     }
 
     private NativeMemory() {}
