@@ -147,8 +147,8 @@ public final class RssGrowth {
 
             long begin = System.nanoTime();
             JsonArray samples = new JsonArray();
-            System.out.printf(Locale.ROOT, "%10s %9s %9s %9s %9s %9s %9s%n", "pairs", "seconds", "RSS MB", "growth", "heap MB",
-                    "malloc MB", "in use MB");
+            System.out.printf(Locale.ROOT, "%10s %9s %9s %9s %9s %9s %9s%n", "pairs", "seconds", "RSS MB", "growth",
+                    "heap MB", "malloc MB", "in use MB");
             samples.add(sample(0, 0, start, start));
             long scored = 0;
             Memory end = start;
@@ -192,9 +192,10 @@ public final class RssGrowth {
     }
 
     private static JsonObject sample(long pairs, double seconds, Memory now, Memory start) {
+        double held = now.malloc == null ? Double.NaN : mb(now.malloc.held());
+        double inUse = now.malloc == null ? Double.NaN : mb(now.malloc.inUse());
         System.out.printf(Locale.ROOT, "%,10d %9.1f %9.1f %+9.1f %9.1f %9.1f %9.1f%n", pairs, seconds, mb(now.rss),
-                mb(now.rss - start.rss), mb(now.heapCommitted), now.malloc == null ? Double.NaN : mb(now.malloc.held()),
-                now.malloc == null ? Double.NaN : mb(now.malloc.inUse()));
+                mb(now.rss - start.rss), mb(now.heapCommitted), held, inUse);
         JsonObject sample = new JsonObject();
         sample.addProperty("pairs", pairs);
         sample.addProperty("rss_mb", mb(now.rss));
