@@ -201,8 +201,8 @@ public final class RssGrowth {
         sample.addProperty("rss_mb", mb(now.rss));
         sample.addProperty("heap_committed_mb", mb(now.heapCommitted));
         if (now.malloc != null) {
-            sample.addProperty("malloc_held_mb", mb(now.malloc.held()));
-            sample.addProperty("malloc_in_use_mb", mb(now.malloc.inUse()));
+            sample.addProperty("malloc_held_mb", held);
+            sample.addProperty("malloc_in_use_mb", inUse);
         }
         sample.addProperty("seconds", Math.round(seconds * 10) / 10.0);
         return sample;

@@ -66,6 +66,32 @@ public final class NativeMemory {
         MallInfo2 mallinfo2();
     }
 
+    /** The C library, bound once on first use; or why it could not be. */
+    private static final class CLibrary {
+        static final LibC LIBC;
+        static final String FAILURE;
+
+        static {
+            LibC libc = null;
+            String failure = null;
+            try {
+                libc = Native.load("c", LibC.class);
+            } catch (UnsatisfiedLinkError | RuntimeException e) {
+                failure = String.valueOf(e.getMessage());
+            }
+            LIBC = libc;
+            FAILURE = failure;
+        }
+    }
+
+    /** The bound C library; a missing one throws as {@code Native.load} did, every time it is asked for. */
+    private static LibC libc() {
+        if (CLibrary.LIBC == null) {
+            throw new UnsatisfiedLinkError(CLibrary.FAILURE);
+        }
+        return CLibrary.LIBC;
+    }
+
     /** glibc's {@code struct mallinfo2}: ten {@code size_t} fields, in its order. */
     @Structure.FieldOrder({"arena", "ordblks", "smblks", "hblks", "hblkhd", "usmblks", "fsmblks", "uordblks",
             "fordblks", "keepcost"})
@@ -97,7 +123,7 @@ public final class NativeMemory {
      */
     public static Heap heap() {
         try {
-            MallInfo2 info = Native.load("c", LibC.class).mallinfo2();
+            MallInfo2 info = libc().mallinfo2();
             return new Heap(info.arena + info.hblkhd, info.uordblks + info.hblkhd);
         } catch (UnsatisfiedLinkError | RuntimeException e) {
             return null;
@@ -130,7 +156,7 @@ public final class NativeMemory {
 
     private static String capPrimitiveCaches() {
         try {
-            LibC libc = Native.load("c", LibC.class);
+            LibC libc = libc();
             StringBuilder now = new StringBuilder();
             for (String name : PRIMITIVE_CACHES) {
                 libc.setenv(name, Integer.toString(PRIMITIVE_CACHE_CAPACITY), 0); // 0: keep the user's value
@@ -159,7 +185,7 @@ public final class NativeMemory {
             }
         }
         try {
-            LibC libc = Native.load("c", LibC.class);
+            LibC libc = libc();
             String version = libc.gnu_get_libc_version();
             boolean ok = libc.mallopt(M_MMAP_MAX, 0) == 1
                     & libc.mallopt(M_TRIM_THRESHOLD, Integer.MAX_VALUE) == 1
