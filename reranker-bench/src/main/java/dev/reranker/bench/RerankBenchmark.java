@@ -76,6 +76,10 @@ public class RerankBenchmark {
     @Param("sorted")
     public String batching;
 
+    /** The library's {@code maxBatchTokens}; 0 leaves its default ({@code batchSize} pairs of 128 tokens). */
+    @Param("0")
+    public int maxBatchTokens;
+
     /** Documents per query in {@code uniform-128}. */
     @Param("64")
     public int uniformDocuments;
@@ -119,13 +123,16 @@ public class RerankBenchmark {
         if (engine == Backend.TORCHSCRIPT) {
             TorchScriptTwin.ensure(dir, false);
         }
-        reranker = DjlReranker.builder()
+        DjlReranker.Builder builder = DjlReranker.builder()
                 .model(dir)
                 .backend(engine)
                 .precision(Precision.valueOf(precision.toUpperCase(Locale.ROOT)))
                 .batchSize(batchSize)
-                .sortByLength(batching.equals("sorted"))
-                .build();
+                .sortByLength(batching.equals("sorted"));
+        if (maxBatchTokens != 0) {
+            builder.maxBatchTokens(maxBatchTokens);
+        }
+        reranker = builder.build();
         if (!batching.equals("sorted") && !batching.equals("unsorted")) {
             throw new IllegalArgumentException("batching must be sorted or unsorted, was " + batching);
         }

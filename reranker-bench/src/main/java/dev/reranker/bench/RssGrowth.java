@@ -42,7 +42,7 @@ import java.util.Locale;
 public final class RssGrowth {
 
     private static final String USAGE = "options: --model minilm-l6|xlmr-base|tiny --workload short|mixed|uniform-128"
-            + " --pairs N --warmup-pairs N --batch-size N --backend native|torchscript --precision fp32|bf16"
+            + " --pairs N --warmup-pairs N --batch-size N --max-batch-tokens N --backend native|torchscript --precision fp32|bf16"
             + " --out DIR";
     /** Samples over the measured run: one every 5% of it. */
     private static final int SAMPLES = 20;
@@ -54,6 +54,7 @@ public final class RssGrowth {
     private long pairs = 100_000;
     private long warmupPairs = 5_000;
     private int batchSize = 32;
+    private int maxBatchTokens; // 0: the library's default
     private String backend = "native";
     private String precision = "fp32";
     private Path out = Path.of("reranker-bench/target");
@@ -78,6 +79,7 @@ public final class RssGrowth {
                 case "--pairs" -> r.pairs = positive(option, value, 1);
                 case "--warmup-pairs" -> r.warmupPairs = positive(option, value, 0);
                 case "--batch-size" -> r.batchSize = (int) positive(option, value, 1);
+                case "--max-batch-tokens" -> r.maxBatchTokens = (int) positive(option, value, 1);
                 case "--backend" -> r.backend = oneOf(option, value, "native", "torchscript");
                 case "--precision" -> r.precision = oneOf(option, value, "fp32", "bf16");
                 case "--out" -> r.out = Path.of(value);
@@ -127,17 +129,21 @@ public final class RssGrowth {
             TorchScriptTwin.ensure(dir, false);
         }
         Files.createDirectories(out);
-        try (DjlReranker reranker = DjlReranker.builder()
+        DjlReranker.Builder builder = DjlReranker.builder()
                 .model(dir)
                 .backend(engine)
                 .precision(Precision.valueOf(precision.toUpperCase(Locale.ROOT)))
-                .batchSize(batchSize)
-                .build()) {
+                .batchSize(batchSize);
+        if (maxBatchTokens != 0) {
+            builder.maxBatchTokens(maxBatchTokens);
+        }
+        try (DjlReranker reranker = builder.build()) {
             Queries queries = new Queries(reranker, vocabulary);
             // Generating the model leaves garbage whose cleaners free native memory: gone before warm-up.
             Memory loaded = Memory.afterGc();
-            System.out.printf(Locale.ROOT, "%s, %s, %s %s, batch %d, malloc: %s; %s; RSS after load %.1f MB%n",
-                    model, workload, backend, precision, batchSize, NativeMemory.state(),
+            System.out.printf(Locale.ROOT, "%s, %s, %s %s, batch %d, max batch tokens %s, malloc: %s; %s;"
+                    + " RSS after load %.1f MB%n", model, workload, backend, precision, batchSize,
+                    maxBatchTokens == 0 ? "default" : String.valueOf(maxBatchTokens), NativeMemory.state(),
                     NativeMemory.primitiveCaches(), mb(loaded.rss));
             System.out.printf(Locale.ROOT, "warm-up: %,d pairs...%n", warmupPairs);
             long warmupBegin = System.nanoTime();
@@ -167,6 +173,7 @@ public final class RssGrowth {
             json.addProperty("backend", backend);
             json.addProperty("precision", precision);
             json.addProperty("batch_size", batchSize);
+            json.addProperty("max_batch_tokens", maxBatchTokens == 0 ? "default" : String.valueOf(maxBatchTokens));
             json.addProperty("pairs", pairs);
             json.addProperty("warmup_pairs", warmupPairs);
             json.addProperty("malloc", NativeMemory.state());

@@ -27,6 +27,9 @@ public final class CrossEncoderPipeline {
     /** ...or this many tokens longer, so batches of short pairs are not split over a few tokens. */
     private static final int PADDING_SLACK = 16;
 
+    /** Tokens a batch may hold per pair of its batch size unless set (see {@link #defaultMaxBatchTokens}). */
+    private static final int DEFAULT_TOKENS_PER_PAIR = 128;
+
     /** How many documents are tokenized in one call, so a huge list never holds all encodings at once. */
     private static final int TOKENIZE_CHUNK = 256;
 
@@ -46,16 +49,35 @@ public final class CrossEncoderPipeline {
      * @param windowOverlap tokens that consecutive windows share
      * @param sortByLength {@code false} keeps input order and cuts fixed batches of {@code batchSize}
      *     (for comparisons; slower on lists of mixed lengths)
+     * @param maxBatchTokens the most tokens a batch may hold, padding included (rows times its
+     *     longest pair); a pair longer than this runs alone
      */
     public record Settings(
             int maxLength,
             int batchSize,
+            int maxBatchTokens,
             Truncation truncation,
             ScoreMode scoreMode,
             WindowAggregation windowAggregation,
             int windowOverlap,
             int padId,
-            boolean sortByLength) {}
+            boolean sortByLength) {
+
+        public Settings {
+            if (maxBatchTokens <= 0) {
+                throw new IllegalArgumentException("maxBatchTokens must be positive, was " + maxBatchTokens);
+            }
+        }
+    }
+
+    /**
+     * The token budget of a batch unless one is set: {@code batchSize} pairs of 128 tokens. A batch
+     * of typical pairs is not cut, one of long pairs holds fewer, so the memory a batch needs does
+     * not depend on how many long documents a list happens to have.
+     */
+    public static int defaultMaxBatchTokens(int batchSize) {
+        return (int) Math.min(Integer.MAX_VALUE, (long) DEFAULT_TOKENS_PER_PAIR * batchSize);
+    }
 
     private final Settings settings;
     private final PairTemplate template;
@@ -173,21 +195,27 @@ public final class CrossEncoderPipeline {
     }
 
     /**
-     * Where the batch that starts at {@code start} (in length order) ends: after {@code batchSize}
-     * pairs, or earlier where the next pair is so much longer than the batch's shortest that
-     * padding everything to it would waste more than about a fifth of the batch. Without the second
-     * rule the long tail of a real candidate list (a few documents of 512 tokens among many of 100)
-     * pads a whole batch to 512; measured on such a list, batch size 32 ran at 60% of batch size 8.
+     * Where the batch that starts at {@code start} ends: after {@code batchSize} pairs, before the
+     * batch would hold more than {@code maxBatchTokens} tokens padded, and (in length order) where
+     * the next pair is so much longer than the batch's shortest that padding everything to it would
+     * waste more than about a fifth of the batch. Without the last rule the long tail of a real
+     * candidate list (a few documents of 512 tokens among many of 100) pads a whole batch to 512;
+     * measured on such a list, batch size 32 ran at 60% of batch size 8.
      */
     private int batchEnd(List<TokenizedPair> pairs, Integer[] order, int start) {
         int limit = Math.min(order.length, start + settings.batchSize());
-        if (!settings.sortByLength()) {
-            return limit;
-        }
-        int shortest = pairs.get(order[start]).length();
-        int longestAllowed = Math.max(shortest + PADDING_SLACK, (int) (shortest * MAX_PADDING_RATIO));
+        int longest = pairs.get(order[start]).length();
+        int longestAllowed = settings.sortByLength()
+                ? Math.max(longest + PADDING_SLACK, (int) (longest * MAX_PADDING_RATIO))
+                : Integer.MAX_VALUE;
         int end = start + 1;
-        while (end < limit && pairs.get(order[end]).length() <= longestAllowed) {
+        while (end < limit) {
+            int next = pairs.get(order[end]).length();
+            int padded = Math.max(longest, next);
+            if (next > longestAllowed || (long) padded * (end + 1 - start) > settings.maxBatchTokens()) {
+                break;
+            }
+            longest = padded;
             end++;
         }
         return end;

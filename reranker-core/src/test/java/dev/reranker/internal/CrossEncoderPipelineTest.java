@@ -53,9 +53,14 @@ final class CrossEncoderPipelineTest {
     }
 
     private static CrossEncoderPipeline pipeline(int maxLength, int batchSize, WindowAggregation windows, int overlap) {
+        return pipeline(maxLength, batchSize, CrossEncoderPipeline.defaultMaxBatchTokens(batchSize), windows, overlap, true);
+    }
+
+    private static CrossEncoderPipeline pipeline(
+            int maxLength, int batchSize, int maxBatchTokens, WindowAggregation windows, int overlap, boolean sorted) {
         return new CrossEncoderPipeline(
-                new CrossEncoderPipeline.Settings(maxLength, batchSize, Truncation.QUERY_CAP_ONLY_SECOND,
-                        ScoreMode.RAW, windows, overlap, 0, true),
+                new CrossEncoderPipeline.Settings(maxLength, batchSize, maxBatchTokens, Truncation.QUERY_CAP_ONLY_SECOND,
+                        ScoreMode.RAW, windows, overlap, 0, sorted),
                 BERT_LIKE, WORDS);
     }
 
@@ -192,13 +197,53 @@ final class CrossEncoderPipelineTest {
 
     @Test
     void unsorted_keepsInputOrderAndFixedBatches() {
-        CrossEncoderPipeline unsorted = new CrossEncoderPipeline(
-                new CrossEncoderPipeline.Settings(64, 2, Truncation.QUERY_CAP_ONLY_SECOND, ScoreMode.RAW, null, 0, 0, false),
-                BERT_LIKE, WORDS);
+        CrossEncoderPipeline unsorted = pipeline(64, 2, 1000, null, 0, false);
         List<String> docs = List.of(words(9) + " a", words(1) + " b", words(30) + " c", words(2) + " d", words(3) + " e");
         float[] scores = unsorted.score("q r", docs, this::model);
         assertEquals(List.of(2, 2, 1), seen.stream().map(PaddedBatch::rows).toList());
         assertEquals(3 + 2 + 10, seen.get(0).length()); // specials + query + the first, longer document
         assertArrayEquals(pipeline(64, 2, null, 0).score("q r", docs, this::model), scores);
+    }
+
+    @Test
+    void batches_holdAtMostMaxBatchTokens_paddingIncluded() {
+        // Pairs of 15 to 34 tokens (specials + query + document); 100 tokens allow 6 of 15, 2 of 34.
+        List<String> docs = new ArrayList<>();
+        for (int i = 0; i < 12; i++) {
+            docs.add(words(i < 6 ? 9 : 28) + " t" + i);
+        }
+        float[] scores = pipeline(64, 8, 100, null, 0, true).score("q r", docs, this::model);
+        assertEquals(List.of(6, 2, 2, 2), seen.stream().map(PaddedBatch::rows).toList());
+        for (PaddedBatch batch : seen) {
+            assertTrue(batch.rows() * batch.length() <= 100, batch.rows() + " x " + batch.length());
+        }
+        seen.clear();
+        assertArrayEquals(pipeline(64, 8, null, 0).score("q r", docs, this::model), scores);
+    }
+
+    @Test
+    void maxBatchTokens_aPairLongerThanTheBudgetRunsAlone() {
+        List<String> docs = List.of(words(40) + " a", words(41) + " b", words(3) + " c");
+        float[] scores = pipeline(64, 8, 20, null, 0, true).score("q r", docs, this::model);
+        assertEquals(List.of(1, 1, 1), seen.stream().map(PaddedBatch::rows).toList());
+        seen.clear();
+        assertArrayEquals(pipeline(64, 8, null, 0).score("q r", docs, this::model), scores);
+    }
+
+    @Test
+    void maxBatchTokens_alsoCutsUnsortedBatches_atTheirLongestPair() {
+        // In input order: 15, 15, 40, 15 tokens; 45 tokens allow the first two, then one row of 40.
+        List<String> docs = List.of(words(9) + " a", words(9) + " b", words(34) + " c", words(9) + " d");
+        pipeline(64, 4, 45, null, 0, false).score("q r", docs, this::model);
+        assertEquals(List.of(2, 1, 1), seen.stream().map(PaddedBatch::rows).toList());
+    }
+
+    @Test
+    void settings_rejectANonPositiveTokenBudget() {
+        IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> pipeline(64, 8, 0, null, 0, true));
+        assertTrue(e.getMessage().contains("maxBatchTokens"), e.getMessage());
+        assertEquals(4096, CrossEncoderPipeline.defaultMaxBatchTokens(32));
+        assertEquals(Integer.MAX_VALUE, CrossEncoderPipeline.defaultMaxBatchTokens(Integer.MAX_VALUE));
     }
 }

@@ -83,8 +83,8 @@ public final class DjlReranker implements Reranker {
             loaded = loadBackend(builder.backend, builder.precision, files, Engines.device(deviceName),
                     files.usesTokenTypes(tok.template().distinguishesSides()));
             this.pipeline = new CrossEncoderPipeline(
-                    new CrossEncoderPipeline.Settings(maxLength, builder.batchSize, builder.truncation,
-                            builder.scoreMode, builder.windowAggregation, builder.windowOverlap, tok.padId(),
+                    new CrossEncoderPipeline.Settings(maxLength, builder.batchSize, builder.maxBatchTokens(),
+                            builder.truncation, builder.scoreMode, builder.windowAggregation, builder.windowOverlap, tok.padId(),
                             builder.sortByLength),
                     tok.template(), tok);
             this.sessions = new ArrayBlockingQueue<>(builder.predictors);
@@ -99,7 +99,8 @@ public final class DjlReranker implements Reranker {
         this.backend = loaded;
         this.description = "DjlReranker{model=" + files.directory() + ", backend=" + loaded.name()
                 + ", device=" + deviceName + ", maxLength=" + pipeline.settings().maxLength()
-                + ", batchSize=" + builder.batchSize + ", truncation=" + builder.truncation
+                + ", batchSize=" + builder.batchSize + ", maxBatchTokens=" + pipeline.settings().maxBatchTokens()
+                + ", truncation=" + builder.truncation
                 + ", scoreMode=" + builder.scoreMode
                 + (builder.precision == Precision.FP32 ? "" : ", precision=" + builder.precision)
                 + (builder.windowAggregation == null ? ""
@@ -276,6 +277,7 @@ public final class DjlReranker implements Reranker {
         private String device = "cpu";
         private int maxLength; // 0: the model's own limit
         private int batchSize = 32;
+        private int maxBatchTokens; // 0: batchSize pairs of 128 tokens
         private Truncation truncation = Truncation.QUERY_CAP_ONLY_SECOND;
         private ScoreMode scoreMode = ScoreMode.AUTO;
         private WindowAggregation windowAggregation;
@@ -377,6 +379,25 @@ public final class DjlReranker implements Reranker {
         }
 
         /**
+         * The most tokens one forward pass may hold, padding included (rows times the batch's longest
+         * pair). By default {@code batchSize} pairs of 128 tokens (4,096 for 32): a batch of typical
+         * pairs is not cut, one of long pairs holds fewer. That bounds the memory a batch needs, so
+         * the process reaches its high-water mark early instead of whenever a list happens to hold
+         * many long documents. A pair longer than this runs alone.
+         */
+        public Builder maxBatchTokens(int maxBatchTokens) {
+            if (maxBatchTokens <= 0) {
+                throw new IllegalArgumentException("maxBatchTokens must be positive, was " + maxBatchTokens);
+            }
+            this.maxBatchTokens = maxBatchTokens;
+            return this;
+        }
+
+        private int maxBatchTokens() {
+            return maxBatchTokens > 0 ? maxBatchTokens : CrossEncoderPipeline.defaultMaxBatchTokens(batchSize);
+        }
+
+        /**
          * Which engine runs the model; by default chosen from the directory: safetensors weights
          * run natively, a {@code model.pt} runs as TorchScript.
          */
@@ -397,8 +418,8 @@ public final class DjlReranker implements Reranker {
 
         /**
          * Whether pairs are sorted by length before they are cut into batches (default
-         * {@code true}). {@code false} keeps input order and fixed batches of {@code batchSize},
-         * each padded to its own longest pair: slower on lists of mixed lengths with the
+         * {@code true}). {@code false} keeps input order and batches of {@code batchSize} (fewer
+         * where {@link #maxBatchTokens} cuts them), each padded to its own longest pair: slower on lists of mixed lengths with the
          * TorchScript backend, which runs the padding; the native backend packs each batch
          * without it, so there it changes little. For comparisons.
          */

@@ -75,6 +75,26 @@ final class BatchingTest {
     }
 
     @ParameterizedTest
+    @ValueSource(strings = {Fixtures.BERT_TORCHSCRIPT, Fixtures.XLMR_TORCHSCRIPT, Fixtures.BERT})
+    void maxBatchTokens_cutsBatchesOfLongPairs_scoresUnchanged(String fixture) {
+        List<String> docs = mixed();
+        try (DjlReranker plain = DjlReranker.builder().model(Fixtures.dir(fixture)).batchSize(64).build();
+                DjlReranker budget = DjlReranker.builder().model(Fixtures.dir(fixture)).batchSize(64)
+                        .maxBatchTokens(128).build()) {
+            long plainBefore = plain.batchesRun();
+            float[] expected = plain.score(QUERY, docs);
+            long plainBatches = plain.batchesRun() - plainBefore;
+            long before = budget.batchesRun();
+            assertArrayEquals(expected, budget.score(QUERY, docs), 1e-5f);
+            long batches = budget.batchesRun() - before;
+            // Pairs of up to 64 tokens, at most 128 padded tokens a batch: at least two batches per
+            // two longest pairs, far more than at 64 pairs of 128 tokens.
+            assertTrue(batches > 2 * plainBatches, batches + " batches against " + plainBatches);
+            assertTrue(budget.toString().contains("maxBatchTokens=128"), budget.toString());
+        }
+    }
+
+    @ParameterizedTest
     @ValueSource(strings = {Fixtures.BERT_TORCHSCRIPT, Fixtures.XLMR_TORCHSCRIPT})
     void slidingWindows_leaveDocumentsThatFitUnchanged_andScoreLongOnesOverWindows(String fixture) {
         String longDoc = longText(60) + " the giant panda is a bear";

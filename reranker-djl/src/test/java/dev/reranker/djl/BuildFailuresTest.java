@@ -100,6 +100,12 @@ final class BuildFailuresTest {
     }
 
     @Test
+    void maxBatchTokens_notPositive_throwsNamingIt() {
+        assertMentions(assertThrows(IllegalArgumentException.class, () -> DjlReranker.builder().maxBatchTokens(0)),
+                "maxBatchTokens");
+    }
+
+    @Test
     void maxLength_outOfRange_throwsSayingTheLimit() {
         assertThrows(IllegalArgumentException.class, () -> DjlReranker.builder().maxLength(0));
         IllegalArgumentException tooLong = assertThrows(IllegalArgumentException.class,
