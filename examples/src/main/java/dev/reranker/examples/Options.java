@@ -21,6 +21,7 @@ import java.util.Set;
  * @param documents the positional arguments; empty when {@code docsFile} is set
  * @param maxLength {@code null}: the model's own limit
  * @param batchSize {@code null}: the library's default
+ * @param maxBatchTokens {@code null}: the library's default
  * @param device {@code null}: the library's default (the CPU)
  * @param topK {@code null}: print every document
  * @param truncation {@code null}: the library's default
@@ -36,6 +37,7 @@ record Options(
         List<String> documents,
         Integer maxLength,
         Integer batchSize,
+        Integer maxBatchTokens,
         String device,
         Integer topK,
         Truncation truncation,
@@ -65,6 +67,7 @@ record Options(
             "                          instead of from the arguments",
             "  --max-length N          the longest (query, document) pair in tokens; default: the model's limit",
             "  --batch-size N          pairs per forward pass (default 32)",
+            "  --max-batch-tokens N    tokens per forward pass, padding included (default: batch size x 128)",
             "  --device cpu|gpu|gpu:N  where the model runs (default cpu)",
             "  --top-k K               print only the K best documents",
             "  --truncation query-cap|longest-first",
@@ -93,7 +96,8 @@ record Options(
      */
     static Options parse(String[] args) throws UsageException {
         if (Args.asksForHelp(args)) {
-            return new Options(true, null, null, null, List.of(), null, null, null, null, null, false, false, false, false);
+            return new Options(true, null, null, null, List.of(), null, null, null, null, null, null, false, false, false,
+                    false);
         }
         String model = DEFAULT_MODEL;
         String query = null;
@@ -101,6 +105,7 @@ record Options(
         List<String> documents = new ArrayList<>();
         Integer maxLength = null;
         Integer batchSize = null;
+        Integer maxBatchTokens = null;
         String device = null;
         Integer topK = null;
         Truncation truncation = null;
@@ -131,6 +136,8 @@ record Options(
                 case "--docs-file" -> docsFile = Args.path(arg, Args.value(args, ++i, arg, "a file"));
                 case "--max-length" -> maxLength = Args.integer(arg, Args.value(args, ++i, arg, "a number of tokens"));
                 case "--batch-size" -> batchSize = Args.integer(arg, Args.value(args, ++i, arg, "a number of pairs"));
+                case "--max-batch-tokens" ->
+                        maxBatchTokens = Args.integer(arg, Args.value(args, ++i, arg, "a number of tokens"));
                 case "--device" -> device = Args.value(args, ++i, arg, "cpu, gpu or gpu:N");
                 case "--top-k" -> topK = topK(Args.value(args, ++i, arg, "a number of documents"));
                 case "--truncation" ->
@@ -153,8 +160,8 @@ record Options(
             throw new UsageException("give the documents either with --docs-file or as arguments, not both (got "
                     + documents.size() + " argument" + (documents.size() == 1 ? "" : "s") + " besides --docs-file)");
         }
-        return new Options(false, model, query, docsFile, documents, maxLength, batchSize, device, topK, truncation,
-                raw, json, verbose, offline);
+        return new Options(false, model, query, docsFile, documents, maxLength, batchSize, maxBatchTokens, device,
+                topK, truncation, raw, json, verbose, offline);
     }
 
     private static int topK(String value) throws UsageException {

@@ -127,6 +127,13 @@ public final class RerankCli {
         } catch (IllegalArgumentException e) {
             throw new UsageException("--batch-size: " + e.getMessage(), e);
         }
+        try {
+            if (options.maxBatchTokens() != null) {
+                builder.maxBatchTokens(options.maxBatchTokens());
+            }
+        } catch (IllegalArgumentException e) {
+            throw new UsageException("--max-batch-tokens: " + e.getMessage(), e);
+        }
         if (options.truncation() != null) {
             builder.truncation(options.truncation());
         }

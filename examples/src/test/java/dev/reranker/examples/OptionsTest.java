@@ -27,6 +27,7 @@ final class OptionsTest {
         assertNull(options.docsFile());
         assertNull(options.maxLength());
         assertNull(options.batchSize());
+        assertNull(options.maxBatchTokens());
         assertNull(options.device());
         assertNull(options.topK());
         assertNull(options.truncation());
@@ -37,11 +38,12 @@ final class OptionsTest {
     void parse_everyOption() throws UsageException {
         Options options = Options.parse(new String[] {
             "--model", "m", "--query", "q", "--docs-file", "d.json", "--max-length", "128", "--batch-size", "8",
-            "--device", "gpu:1", "--top-k", "3", "--truncation", "longest-first", "--raw", "--json", "--verbose"});
+            "--max-batch-tokens", "2048", "--device", "gpu:1", "--top-k", "3", "--truncation", "longest-first", "--raw", "--json", "--verbose"});
 
         assertEquals(Path.of("d.json"), options.docsFile());
         assertEquals(128, options.maxLength());
         assertEquals(8, options.batchSize());
+        assertEquals(2048, options.maxBatchTokens());
         assertEquals("gpu:1", options.device());
         assertEquals(3, options.topK());
         assertEquals(Truncation.LONGEST_FIRST, options.truncation());

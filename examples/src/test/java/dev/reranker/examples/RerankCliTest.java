@@ -267,6 +267,11 @@ final class RerankCliTest {
     }
 
     @Test
+    void run_maxBatchTokensZero_exits2() {
+        run(withModel("--query", QUERY, "--max-batch-tokens", "0"), DOCUMENTS).assertBadArguments("--max-batch-tokens");
+    }
+
+    @Test
     void run_batchSizeZeroWithoutDocuments_exits2() {
         run(withModel("--query", QUERY, "--json", "--batch-size", "0"), List.of()).assertBadArguments("--batch-size");
     }

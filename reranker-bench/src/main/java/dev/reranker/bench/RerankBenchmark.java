@@ -40,8 +40,8 @@ import org.openjdk.jmh.annotations.Warmup;
  * {@code tiny}; see {@link BenchModel}) or a real model's directory, whose texts are then made of
  * words its tokenizer reads as one token each ({@link Vocabulary#probe}). {@code batching=sorted} is the library's default, which
  * sorts pairs by length before cutting batches; {@code unsorted} turns that off
- * ({@code sortByLength(false)}): input order, fixed batches of {@code batchSize}, each padded to
- * its own longest pair.
+ * ({@code sortByLength(false)}): input order, batches of {@code batchSize} (fewer pairs where the
+ * library's {@code maxBatchTokens} cuts them), each padded to its own longest pair.
  * Backends: {@code native} and {@code torchscript} are this library; the peers {@code djl-stock}
  * (DJL's CrossEncoderTranslator on the TorchScript twin) and {@code onnxruntime} (the same on ONNX
  * Runtime) score all pairs of a query in one call padded to the longest, as their users write it,
