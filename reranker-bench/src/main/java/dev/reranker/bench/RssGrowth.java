@@ -90,6 +90,12 @@ public final class RssGrowth {
         return r;
     }
 
+    /** glibc's arena limit as the process was started with it; glibc reads it only at start-up. */
+    private static String arenas() {
+        String max = System.getenv("MALLOC_ARENA_MAX");
+        return max == null ? "glibc's default" : "MALLOC_ARENA_MAX=" + max;
+    }
+
     private static long positive(String option, String value, long min) {
         long n;
         try {
@@ -141,9 +147,9 @@ public final class RssGrowth {
             Queries queries = new Queries(reranker, vocabulary);
             // Generating the model leaves garbage whose cleaners free native memory: gone before warm-up.
             Memory loaded = Memory.afterGc();
-            System.out.printf(Locale.ROOT, "%s, %s, %s %s, batch %d, max batch tokens %s, malloc: %s; %s;"
-                    + " RSS after load %.1f MB%n", model, workload, backend, precision, batchSize,
-                    maxBatchTokens == 0 ? "default" : String.valueOf(maxBatchTokens), NativeMemory.state(),
+            System.out.printf(Locale.ROOT, "%s, %s, %s %s, batch %d, max batch tokens %s, malloc: %s, arenas: %s;"
+                    + " %s; RSS after load %.1f MB%n", model, workload, backend, precision, batchSize,
+                    maxBatchTokens == 0 ? "default" : String.valueOf(maxBatchTokens), NativeMemory.state(), arenas(),
                     NativeMemory.primitiveCaches(), mb(loaded.rss));
             System.out.printf(Locale.ROOT, "warm-up: %,d pairs...%n", warmupPairs);
             long warmupBegin = System.nanoTime();
@@ -178,6 +184,7 @@ public final class RssGrowth {
             json.addProperty("warmup_pairs", warmupPairs);
             json.addProperty("malloc", NativeMemory.state());
             json.addProperty("primitive_caches", NativeMemory.primitiveCaches());
+            json.addProperty("malloc_arenas", arenas());
             json.addProperty("max_heap_mb", mb(Runtime.getRuntime().maxMemory()));
             json.addProperty("jvm_args", String.join(" ", jvmArgs));
             json.addProperty("warmup_seconds", Math.round(warmupSeconds * 10) / 10.0);
