@@ -381,9 +381,9 @@ public final class DjlReranker implements Reranker {
         /**
          * The most tokens one forward pass may hold, padding included (rows times the batch's longest
          * pair). By default {@code batchSize} pairs of 128 tokens (4,096 for 32): a batch of typical
-         * pairs is not cut, one of long pairs holds fewer. That bounds the memory a batch needs, so
-         * the process reaches its high-water mark early instead of whenever a list happens to hold
-         * many long documents. A pair longer than this runs alone.
+         * pairs is not cut, one of long pairs holds fewer. That bounds the memory one batch needs,
+         * whatever the list holds, and with it the peak the process keeps (see the README's Native
+         * memory). A pair longer than this runs alone.
          */
         public Builder maxBatchTokens(int maxBatchTokens) {
             if (maxBatchTokens <= 0) {
