@@ -47,8 +47,8 @@ public final class CrossEncoderPipeline {
      * @param windowAggregation {@code null} to truncate long documents; otherwise they are scored as
      *     overlapping windows whose scores are combined this way
      * @param windowOverlap tokens that consecutive windows share
-     * @param sortByLength {@code false} keeps input order and cuts fixed batches of {@code batchSize}
-     *     (for comparisons; slower on lists of mixed lengths)
+     * @param sortByLength {@code false} keeps input order and cuts batches of {@code batchSize}, fewer
+     *     where {@code maxBatchTokens} cuts them (for comparisons; slower on lists of mixed lengths)
      * @param maxBatchTokens the most tokens a batch may hold, padding included (rows times its
      *     longest pair); a pair longer than this runs alone
      */

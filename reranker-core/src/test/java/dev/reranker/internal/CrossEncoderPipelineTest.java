@@ -53,14 +53,15 @@ final class CrossEncoderPipelineTest {
     }
 
     private static CrossEncoderPipeline pipeline(int maxLength, int batchSize, WindowAggregation windows, int overlap) {
-        return pipeline(maxLength, batchSize, CrossEncoderPipeline.defaultMaxBatchTokens(batchSize), windows, overlap, true);
+        int budget = CrossEncoderPipeline.defaultMaxBatchTokens(batchSize);
+        return pipeline(maxLength, batchSize, budget, windows, overlap, true);
     }
 
     private static CrossEncoderPipeline pipeline(
             int maxLength, int batchSize, int maxBatchTokens, WindowAggregation windows, int overlap, boolean sorted) {
         return new CrossEncoderPipeline(
-                new CrossEncoderPipeline.Settings(maxLength, batchSize, maxBatchTokens, Truncation.QUERY_CAP_ONLY_SECOND,
-                        ScoreMode.RAW, windows, overlap, 0, sorted),
+                new CrossEncoderPipeline.Settings(maxLength, batchSize, maxBatchTokens,
+                        Truncation.QUERY_CAP_ONLY_SECOND, ScoreMode.RAW, windows, overlap, 0, sorted),
                 BERT_LIKE, WORDS);
     }
 

@@ -84,8 +84,8 @@ public final class DjlReranker implements Reranker {
                     files.usesTokenTypes(tok.template().distinguishesSides()));
             this.pipeline = new CrossEncoderPipeline(
                     new CrossEncoderPipeline.Settings(maxLength, builder.batchSize, builder.maxBatchTokens(),
-                            builder.truncation, builder.scoreMode, builder.windowAggregation, builder.windowOverlap, tok.padId(),
-                            builder.sortByLength),
+                            builder.truncation, builder.scoreMode, builder.windowAggregation, builder.windowOverlap,
+                            tok.padId(), builder.sortByLength),
                     tok.template(), tok);
             this.sessions = new ArrayBlockingQueue<>(builder.predictors);
             for (int i = 0; i < builder.predictors; i++) {
@@ -419,9 +419,9 @@ public final class DjlReranker implements Reranker {
         /**
          * Whether pairs are sorted by length before they are cut into batches (default
          * {@code true}). {@code false} keeps input order and batches of {@code batchSize} (fewer
-         * where {@link #maxBatchTokens} cuts them), each padded to its own longest pair: slower on lists of mixed lengths with the
-         * TorchScript backend, which runs the padding; the native backend packs each batch
-         * without it, so there it changes little. For comparisons.
+         * where {@link #maxBatchTokens} cuts them), each padded to its own longest pair: slower on
+         * lists of mixed lengths with the TorchScript backend, which runs the padding; the native
+         * backend packs each batch without it, so there it changes little. For comparisons.
          */
         public Builder sortByLength(boolean sortByLength) {
             this.sortByLength = sortByLength;

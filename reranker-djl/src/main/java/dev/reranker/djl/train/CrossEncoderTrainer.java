@@ -166,8 +166,8 @@ public final class CrossEncoderTrainer {
                         directory, String.join(", ", trainable.freshlyInitialized()));
             }
             CrossEncoderPipeline pipeline = new CrossEncoderPipeline(new CrossEncoderPipeline.Settings(
-                    maxLength(files, tokenizer), SCORING_BATCH, CrossEncoderPipeline.defaultMaxBatchTokens(SCORING_BATCH),
-                    Truncation.QUERY_CAP_ONLY_SECOND, ScoreMode.AUTO, null, 0, tokenizer.padId(), true),
+                    maxLength(files, tokenizer), SCORING_BATCH,
+                    CrossEncoderPipeline.defaultMaxBatchTokens(SCORING_BATCH), Truncation.QUERY_CAP_ONLY_SECOND, ScoreMode.AUTO, null, 0, tokenizer.padId(), true),
                     tokenizer.template(), tokenizer);
             Run run = new Run(trainable, pipeline, data, eval, output, directory);
             return run.execute(started);
