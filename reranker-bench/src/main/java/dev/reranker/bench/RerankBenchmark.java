@@ -5,6 +5,7 @@ import dev.reranker.djl.DjlReranker;
 import dev.reranker.djl.Precision;
 import dev.reranker.djl.internal.DjlRuntime;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
@@ -119,6 +120,18 @@ public class RerankBenchmark {
             throw new IllegalArgumentException("backend must be native, torchscript, djl-stock or onnxruntime, was "
                     + backend);
         }
+        reranker = build(dir, backend, precision, batchSize, maxBatchTokens, batching.equals("sorted"));
+        if (!batching.equals("sorted") && !batching.equals("unsorted")) {
+            throw new IllegalArgumentException("batching must be sorted or unsorted, was " + batching);
+        }
+    }
+
+    /**
+     * This library's reranker on {@code dir}, as the benchmarks run it: {@code backend} native or
+     * torchscript (whose twin is made if missing), {@code maxBatchTokens} 0 for the library's default.
+     */
+    static DjlReranker build(Path dir, String backend, String precision, int batchSize, int maxBatchTokens,
+            boolean sortByLength) throws IOException, InterruptedException {
         Backend engine = Backend.valueOf(backend.toUpperCase(Locale.ROOT));
         if (engine == Backend.TORCHSCRIPT) {
             TorchScriptTwin.ensure(dir, false);
@@ -128,14 +141,11 @@ public class RerankBenchmark {
                 .backend(engine)
                 .precision(Precision.valueOf(precision.toUpperCase(Locale.ROOT)))
                 .batchSize(batchSize)
-                .sortByLength(batching.equals("sorted"));
+                .sortByLength(sortByLength);
         if (maxBatchTokens != 0) {
             builder.maxBatchTokens(maxBatchTokens);
         }
-        reranker = builder.build();
-        if (!batching.equals("sorted") && !batching.equals("unsorted")) {
-            throw new IllegalArgumentException("batching must be sorted or unsorted, was " + batching);
-        }
+        return builder.build();
     }
 
     private static Path realModel(String model) {

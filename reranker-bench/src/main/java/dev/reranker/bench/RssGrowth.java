@@ -4,9 +4,7 @@ import com.google.gson.GsonBuilder;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
 
-import dev.reranker.djl.Backend;
 import dev.reranker.djl.DjlReranker;
-import dev.reranker.djl.Precision;
 import dev.reranker.djl.internal.DjlRuntime;
 import dev.reranker.djl.internal.NativeMemory;
 
@@ -90,6 +88,11 @@ public final class RssGrowth {
         return r;
     }
 
+    /** The token budget as run: the library's default unless {@code --max-batch-tokens} was given. */
+    private String budget() {
+        return maxBatchTokens == 0 ? "default" : String.valueOf(maxBatchTokens);
+    }
+
     /** glibc's arena limit as the process was started with it; glibc reads it only at start-up. */
     private static String arenas() {
         String max = System.getenv("MALLOC_ARENA_MAX");
@@ -130,26 +133,14 @@ public final class RssGrowth {
         BenchModel generated = BenchModel.of(model);
         Path dir = generated.directory();
         Vocabulary vocabulary = Vocabulary.of(generated);
-        Backend engine = Backend.valueOf(backend.toUpperCase(Locale.ROOT));
-        if (engine == Backend.TORCHSCRIPT) {
-            TorchScriptTwin.ensure(dir, false);
-        }
         Files.createDirectories(out);
-        DjlReranker.Builder builder = DjlReranker.builder()
-                .model(dir)
-                .backend(engine)
-                .precision(Precision.valueOf(precision.toUpperCase(Locale.ROOT)))
-                .batchSize(batchSize);
-        if (maxBatchTokens != 0) {
-            builder.maxBatchTokens(maxBatchTokens);
-        }
-        try (DjlReranker reranker = builder.build()) {
+        try (DjlReranker reranker = RerankBenchmark.build(dir, backend, precision, batchSize, maxBatchTokens, true)) {
             Queries queries = new Queries(reranker, vocabulary);
             // Generating the model leaves garbage whose cleaners free native memory: gone before warm-up.
             Memory loaded = Memory.afterGc();
             System.out.printf(Locale.ROOT, "%s, %s, %s %s, batch %d, max batch tokens %s, malloc: %s, arenas: %s;"
                     + " %s; RSS after load %.1f MB%n", model, workload, backend, precision, batchSize,
-                    maxBatchTokens == 0 ? "default" : String.valueOf(maxBatchTokens), NativeMemory.state(), arenas(),
+                    budget(), NativeMemory.state(), arenas(),
                     NativeMemory.primitiveCaches(), mb(loaded.rss));
             System.out.printf(Locale.ROOT, "warm-up: %,d pairs...%n", warmupPairs);
             long warmupBegin = System.nanoTime();
@@ -179,7 +170,7 @@ public final class RssGrowth {
             json.addProperty("backend", backend);
             json.addProperty("precision", precision);
             json.addProperty("batch_size", batchSize);
-            json.addProperty("max_batch_tokens", maxBatchTokens == 0 ? "default" : String.valueOf(maxBatchTokens));
+            json.addProperty("max_batch_tokens", budget());
             json.addProperty("pairs", pairs);
             json.addProperty("warmup_pairs", warmupPairs);
             json.addProperty("malloc", NativeMemory.state());
