@@ -204,10 +204,11 @@ public final class CrossEncoderPipeline {
      */
     private int batchEnd(List<TokenizedPair> pairs, Integer[] order, int start) {
         int limit = Math.min(order.length, start + settings.batchSize());
-        int longest = pairs.get(order[start]).length();
+        int first = pairs.get(order[start]).length(); // the shortest, in length order
         int longestAllowed = settings.sortByLength()
-                ? Math.max(longest + PADDING_SLACK, (int) (longest * MAX_PADDING_RATIO))
+                ? Math.max(first + PADDING_SLACK, (int) (first * MAX_PADDING_RATIO))
                 : Integer.MAX_VALUE;
+        int longest = first;
         int end = start + 1;
         while (end < limit) {
             int next = pairs.get(order[end]).length();
