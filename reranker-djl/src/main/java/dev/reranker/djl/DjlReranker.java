@@ -362,19 +362,13 @@ public final class DjlReranker implements Reranker {
          * windowed). Defaults to the model's own limit; larger than it is an error at build.
          */
         public Builder maxLength(int maxLength) {
-            if (maxLength <= 0) {
-                throw new IllegalArgumentException("maxLength must be positive, was " + maxLength);
-            }
-            this.maxLength = maxLength;
+            this.maxLength = positive("maxLength", maxLength);
             return this;
         }
 
         /** Pairs per forward pass (default 32); each batch is padded only to its own longest pair. */
         public Builder batchSize(int batchSize) {
-            if (batchSize <= 0) {
-                throw new IllegalArgumentException("batchSize must be positive, was " + batchSize);
-            }
-            this.batchSize = batchSize;
+            this.batchSize = positive("batchSize", batchSize);
             return this;
         }
 
@@ -386,11 +380,15 @@ public final class DjlReranker implements Reranker {
          * memory). A pair longer than this runs alone.
          */
         public Builder maxBatchTokens(int maxBatchTokens) {
-            if (maxBatchTokens <= 0) {
-                throw new IllegalArgumentException("maxBatchTokens must be positive, was " + maxBatchTokens);
-            }
-            this.maxBatchTokens = maxBatchTokens;
+            this.maxBatchTokens = positive("maxBatchTokens", maxBatchTokens);
             return this;
+        }
+
+        private static int positive(String name, int value) {
+            if (value <= 0) {
+                throw new IllegalArgumentException(name + " must be positive, was " + value);
+            }
+            return value;
         }
 
         private int maxBatchTokens() {
@@ -463,10 +461,7 @@ public final class DjlReranker implements Reranker {
          * libtorch already spreads one call over the cores, so raise this only with cores to spare.
          */
         public Builder predictors(int predictors) {
-            if (predictors <= 0) {
-                throw new IllegalArgumentException("predictors must be positive, was " + predictors);
-            }
-            this.predictors = predictors;
+            this.predictors = positive("predictors", predictors);
             return this;
         }
 
