@@ -120,10 +120,10 @@ public class RerankBenchmark {
             throw new IllegalArgumentException("backend must be native, torchscript, djl-stock or onnxruntime, was "
                     + backend);
         }
-        reranker = build(dir, backend, precision, batchSize, maxBatchTokens, batching.equals("sorted"));
         if (!batching.equals("sorted") && !batching.equals("unsorted")) {
             throw new IllegalArgumentException("batching must be sorted or unsorted, was " + batching);
         }
+        reranker = build(dir, backend, precision, batchSize, maxBatchTokens, batching.equals("sorted"));
     }
 
     /**
