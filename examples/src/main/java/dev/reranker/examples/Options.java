@@ -96,8 +96,8 @@ record Options(
      */
     static Options parse(String[] args) throws UsageException {
         if (Args.asksForHelp(args)) {
-            return new Options(true, null, null, null, List.of(), null, null, null, null, null, null, false, false, false,
-                    false);
+            return new Options(
+                    true, null, null, null, List.of(), null, null, null, null, null, null, false, false, false, false);
         }
         String model = DEFAULT_MODEL;
         String query = null;

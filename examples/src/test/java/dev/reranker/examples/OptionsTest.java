@@ -38,7 +38,8 @@ final class OptionsTest {
     void parse_everyOption() throws UsageException {
         Options options = Options.parse(new String[] {
             "--model", "m", "--query", "q", "--docs-file", "d.json", "--max-length", "128", "--batch-size", "8",
-            "--max-batch-tokens", "2048", "--device", "gpu:1", "--top-k", "3", "--truncation", "longest-first", "--raw", "--json", "--verbose"});
+            "--max-batch-tokens", "2048", "--device", "gpu:1", "--top-k", "3", "--truncation", "longest-first",
+            "--raw", "--json", "--verbose"});
 
         assertEquals(Path.of("d.json"), options.docsFile());
         assertEquals(128, options.maxLength());

@@ -40,8 +40,8 @@ import java.util.Locale;
 public final class RssGrowth {
 
     private static final String USAGE = "options: --model minilm-l6|xlmr-base|tiny --workload short|mixed|uniform-128"
-            + " --pairs N --warmup-pairs N --batch-size N --max-batch-tokens N --backend native|torchscript --precision fp32|bf16"
-            + " --out DIR";
+            + " --pairs N --warmup-pairs N --batch-size N --max-batch-tokens N --backend native|torchscript"
+            + " --precision fp32|bf16 --out DIR";
     /** Samples over the measured run: one every 5% of it. */
     private static final int SAMPLES = 20;
     /** Documents per query in {@code uniform-128}, as in the JMH benchmark. */

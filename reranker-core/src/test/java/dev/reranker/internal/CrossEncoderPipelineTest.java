@@ -2,6 +2,7 @@ package dev.reranker.internal;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.reranker.ScoreMode;
@@ -241,8 +242,8 @@ final class CrossEncoderPipelineTest {
 
     @Test
     void settings_rejectANonPositiveTokenBudget() {
-        IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
-                () -> pipeline(64, 8, 0, null, 0, true));
+        IllegalArgumentException e =
+                assertThrows(IllegalArgumentException.class, () -> pipeline(64, 8, 0, null, 0, true));
         assertTrue(e.getMessage().contains("maxBatchTokens"), e.getMessage());
         assertEquals(4096, CrossEncoderPipeline.defaultMaxBatchTokens(32));
         assertEquals(Integer.MAX_VALUE, CrossEncoderPipeline.defaultMaxBatchTokens(Integer.MAX_VALUE));
