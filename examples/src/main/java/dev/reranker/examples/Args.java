@@ -3,6 +3,7 @@ package dev.reranker.examples;
 import java.math.BigDecimal;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
+import java.util.function.Consumer;
 
 /**
  * Reading one option's value, shared by the command parsers so that a forgotten or malformed value
@@ -97,6 +98,23 @@ final class Args {
             return new BigDecimal(value).doubleValue();
         } catch (NumberFormatException e) {
             throw new UsageException(option + " expects a number such as 2e-5 or 0.001, was \"" + value + "\"", e);
+        }
+    }
+
+    /**
+     * Hands an option's value, when it was given, to a builder's setter, which knows the rules; its
+     * refusal becomes a usage error naming the option rather than the builder's method.
+     *
+     * @param value {@code null} when the option was not given: the builder's default stays
+     */
+    static <T> void set(String option, T value, Consumer<? super T> setter) throws UsageException {
+        if (value == null) {
+            return;
+        }
+        try {
+            setter.accept(value);
+        } catch (IllegalArgumentException e) {
+            throw new UsageException(option + ": " + e.getMessage(), e);
         }
     }
 }

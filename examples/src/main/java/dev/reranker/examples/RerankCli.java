@@ -120,20 +120,8 @@ public final class RerankCli {
     private static DjlReranker.Builder configure(Options options) throws UsageException {
         DjlReranker.Builder builder = configureModel(options.model(), options.offline(), options.device(),
                 options.maxLength());
-        try {
-            if (options.batchSize() != null) {
-                builder.batchSize(options.batchSize());
-            }
-        } catch (IllegalArgumentException e) {
-            throw new UsageException("--batch-size: " + e.getMessage(), e);
-        }
-        try {
-            if (options.maxBatchTokens() != null) {
-                builder.maxBatchTokens(options.maxBatchTokens());
-            }
-        } catch (IllegalArgumentException e) {
-            throw new UsageException("--max-batch-tokens: " + e.getMessage(), e);
-        }
+        Args.set("--batch-size", options.batchSize(), builder::batchSize);
+        Args.set("--max-batch-tokens", options.maxBatchTokens(), builder::maxBatchTokens);
         if (options.truncation() != null) {
             builder.truncation(options.truncation());
         }
@@ -157,20 +145,8 @@ public final class RerankCli {
             // wrong path fails at load as "does not exist" (exit 1) like any other missing file.
             builder.model(Path.of(model));
         }
-        try {
-            if (device != null) {
-                builder.device(device);
-            }
-        } catch (IllegalArgumentException e) {
-            throw new UsageException("--device: " + e.getMessage(), e);
-        }
-        try {
-            if (maxLength != null) {
-                builder.maxLength(maxLength);
-            }
-        } catch (IllegalArgumentException e) {
-            throw new UsageException("--max-length: " + e.getMessage(), e);
-        }
+        Args.set("--device", device, builder::device);
+        Args.set("--max-length", maxLength, builder::maxLength);
         return builder;
     }
 

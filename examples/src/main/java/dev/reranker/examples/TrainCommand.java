@@ -75,48 +75,12 @@ final class TrainCommand {
         if (options.loss() != null) {
             builder.loss(options.loss());
         }
-        try {
-            if (options.device() != null) {
-                builder.device(options.device());
-            }
-        } catch (IllegalArgumentException e) {
-            throw new UsageException("--device: " + e.getMessage(), e);
-        }
-        try {
-            if (options.epochs() != null) {
-                builder.epochs(options.epochs());
-            }
-        } catch (IllegalArgumentException e) {
-            throw new UsageException("--epochs: " + e.getMessage(), e);
-        }
-        try {
-            if (options.batchSize() != null) {
-                builder.batchSize(options.batchSize());
-            }
-        } catch (IllegalArgumentException e) {
-            throw new UsageException("--batch-size: " + e.getMessage(), e);
-        }
-        try {
-            if (options.groupSize() != null) {
-                builder.groupSize(options.groupSize());
-            }
-        } catch (IllegalArgumentException e) {
-            throw new UsageException("--group-size: " + e.getMessage(), e);
-        }
-        try {
-            if (options.learningRate() != null) {
-                builder.learningRate(options.learningRate());
-            }
-        } catch (IllegalArgumentException e) {
-            throw new UsageException("--lr: " + e.getMessage(), e);
-        }
-        try {
-            if (options.maxLength() != null) {
-                builder.maxLength(options.maxLength());
-            }
-        } catch (IllegalArgumentException e) {
-            throw new UsageException("--max-length: " + e.getMessage(), e);
-        }
+        Args.set("--device", options.device(), builder::device);
+        Args.set("--epochs", options.epochs(), builder::epochs);
+        Args.set("--batch-size", options.batchSize(), builder::batchSize);
+        Args.set("--group-size", options.groupSize(), builder::groupSize);
+        Args.set("--lr", options.learningRate(), builder::learningRate);
+        Args.set("--max-length", options.maxLength(), builder::maxLength);
         if (options.seed() != null) {
             builder.seed(options.seed());
         }
