@@ -72,7 +72,10 @@ final class HubModelTest {
 
     @Test
     void model_neitherDirectoryNorId_throws() {
-        assertThrows(IllegalArgumentException.class, () -> DjlReranker.builder().model("no such dir/or id/at all"));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> DjlReranker.builder().model("no such dir/or id/at all"));
+        assertEquals("model must be an existing directory or a Hugging Face model id (organisation/name), was"
+                + " \"no such dir/or id/at all\"", e.getMessage());
         assertThrows(IllegalArgumentException.class, () -> DjlReranker.builder().revision(""));
         assertThrows(IllegalArgumentException.class, () -> DjlReranker.builder().revision("../escape"));
     }

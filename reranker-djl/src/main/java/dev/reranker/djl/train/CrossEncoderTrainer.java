@@ -470,11 +470,7 @@ public final class CrossEncoderTrainer {
             if (Files.isDirectory(Path.of(directoryOrModelId))) {
                 return model(Path.of(directoryOrModelId));
             }
-            if (!HubDownloader.looksLikeRepoId(directoryOrModelId)) {
-                throw new IllegalArgumentException("model must be an existing directory or a Hugging Face model id"
-                        + " (organisation/name), was \"" + directoryOrModelId + "\"");
-            }
-            this.modelId = directoryOrModelId;
+            this.modelId = HubDownloader.requireModelId(directoryOrModelId);
             this.model = null;
             return this;
         }

@@ -234,6 +234,9 @@ class CrossEncoderTrainerTest {
                 assertThrows(IllegalArgumentException.class, () -> b.warmupRatio(1)).getMessage());
         assertEquals("margin must be zero or positive, was -1.0",
                 assertThrows(IllegalArgumentException.class, () -> b.margin(-1)).getMessage());
+        assertEquals("model must be an existing directory or a Hugging Face model id (organisation/name), was"
+                + " \"no such dir/or id\"",
+                assertThrows(IllegalArgumentException.class, () -> b.model("no such dir/or id")).getMessage());
         assertThrows(IllegalStateException.class, b::build);
     }
 }

@@ -162,6 +162,20 @@ public final class HubDownloader {
     }
 
     /**
+     * The argument of a builder's {@code model(String)} that is not a directory, if it reads as a Hub
+     * model id.
+     *
+     * @throws IllegalArgumentException saying it must be a directory or an id
+     */
+    public static String requireModelId(String directoryOrModelId) {
+        if (!looksLikeRepoId(directoryOrModelId)) {
+            throw new IllegalArgumentException("model must be an existing directory or a Hugging Face model id"
+                    + " (organisation/name), was \"" + directoryOrModelId + "\"");
+        }
+        return directoryOrModelId;
+    }
+
+    /**
      * Fetches, or finds in the cache, what a reranker needs and returns the snapshot directory
      * {@code snapshots/{commit}}: {@code config.json}, {@code tokenizer.json}, {@code tokenizer_config.json}
      * and {@code special_tokens_map.json} when the repo has them, and the weights: {@code model.safetensors},
