@@ -1,5 +1,7 @@
 package dev.reranker.eval;
 
+import dev.reranker.internal.Ranking;
+
 import java.util.Arrays;
 import java.util.Objects;
 
@@ -138,7 +140,7 @@ public final class RankingMetrics {
             order[i] = i;
         }
         Arrays.sort(order, (a, b) -> {
-            int byScore = compareDescending(scores[a], scores[b]);
+            int byScore = Ranking.compareDescending(scores[a], scores[b]);
             return byScore != 0 ? byScore : Double.compare(relevance[a], relevance[b]);
         });
         double[] ranked = new double[order.length];
@@ -146,16 +148,6 @@ public final class RankingMetrics {
             ranked[i] = relevance[order[i]];
         }
         return ranked;
-    }
-
-    private static int compareDescending(float a, float b) {
-        boolean aNaN = Float.isNaN(a);
-        boolean bNaN = Float.isNaN(b);
-        if (aNaN || bNaN) {
-            return Boolean.compare(aNaN, bNaN);
-        }
-        // -0.0 and 0.0 are the same score, so they tie.
-        return a == b ? 0 : (a > b ? -1 : 1);
     }
 
     private static double dcg(double[] relevanceInRankOrder, int k) {

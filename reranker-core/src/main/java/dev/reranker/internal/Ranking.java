@@ -37,7 +37,11 @@ public final class Ranking {
         return Collections.unmodifiableList(ranked);
     }
 
-    private static int compareDescending(float a, float b) {
+    /**
+     * The order of a ranking by score: higher first, NaN after every number, -0.0 and 0.0 tied. The
+     * evaluation metrics rank with it too, so they judge the order {@link #rank} returns.
+     */
+    public static int compareDescending(float a, float b) {
         boolean aNaN = Float.isNaN(a);
         boolean bNaN = Float.isNaN(b);
         if (aNaN || bNaN) {
