@@ -64,9 +64,7 @@ public final class CrossEncoderPipeline {
             boolean sortByLength) {
 
         public Settings {
-            if (maxBatchTokens <= 0) {
-                throw new IllegalArgumentException("maxBatchTokens must be positive, was " + maxBatchTokens);
-            }
+            Inputs.positive("maxBatchTokens", maxBatchTokens);
         }
     }
 

@@ -2,7 +2,10 @@ package dev.reranker.internal;
 
 import java.util.List;
 
-/** The argument checks of the {@link dev.reranker.Reranker} contract, in one place for every implementation. */
+/**
+ * The argument checks of the {@link dev.reranker.Reranker} contract, in one place for every
+ * implementation, and the count check the builders and settings share.
+ */
 public final class Inputs {
 
     private Inputs() {}
@@ -28,5 +31,13 @@ public final class Inputs {
         if (topK <= 0) {
             throw new IllegalArgumentException("topK must be at least 1, was " + topK);
         }
+    }
+
+    /** {@code value} if it is at least 1; otherwise {@link IllegalArgumentException} naming it. */
+    public static int positive(String name, int value) {
+        if (value <= 0) {
+            throw new IllegalArgumentException(name + " must be positive, was " + value);
+        }
+        return value;
     }
 }

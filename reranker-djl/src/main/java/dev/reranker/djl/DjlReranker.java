@@ -358,13 +358,13 @@ public final class DjlReranker implements Reranker {
          * windowed). Defaults to the model's own limit; larger than it is an error at build.
          */
         public Builder maxLength(int maxLength) {
-            this.maxLength = positive("maxLength", maxLength);
+            this.maxLength = Inputs.positive("maxLength", maxLength);
             return this;
         }
 
         /** Pairs per forward pass (default 32); each batch is padded only to its own longest pair. */
         public Builder batchSize(int batchSize) {
-            this.batchSize = positive("batchSize", batchSize);
+            this.batchSize = Inputs.positive("batchSize", batchSize);
             return this;
         }
 
@@ -376,15 +376,8 @@ public final class DjlReranker implements Reranker {
          * memory). A pair longer than this runs alone.
          */
         public Builder maxBatchTokens(int maxBatchTokens) {
-            this.maxBatchTokens = positive("maxBatchTokens", maxBatchTokens);
+            this.maxBatchTokens = Inputs.positive("maxBatchTokens", maxBatchTokens);
             return this;
-        }
-
-        private static int positive(String name, int value) {
-            if (value <= 0) {
-                throw new IllegalArgumentException(name + " must be positive, was " + value);
-            }
-            return value;
         }
 
         private int maxBatchTokens() {
@@ -457,7 +450,7 @@ public final class DjlReranker implements Reranker {
          * libtorch already spreads one call over the cores, so raise this only with cores to spare.
          */
         public Builder predictors(int predictors) {
-            this.predictors = positive("predictors", predictors);
+            this.predictors = Inputs.positive("predictors", predictors);
             return this;
         }
 

@@ -496,13 +496,13 @@ public final class CrossEncoderTrainer {
 
         /** Passes over the training data; default 1. */
         public Builder epochs(int epochs) {
-            this.epochs = positive(epochs, "epochs");
+            this.epochs = Inputs.positive("epochs", epochs);
             return this;
         }
 
         /** Queries per micro-batch, each bringing {@code groupSize} pairs; default 4. */
         public Builder batchSize(int batchSize) {
-            this.batchSize = positive(batchSize, "batchSize");
+            this.batchSize = Inputs.positive("batchSize", batchSize);
             return this;
         }
 
@@ -554,13 +554,13 @@ public final class CrossEncoderTrainer {
 
         /** Micro-batches whose gradients are summed before each optimizer step; default 1. */
         public Builder gradientAccumulation(int steps) {
-            this.gradientAccumulation = positive(steps, "gradientAccumulation");
+            this.gradientAccumulation = Inputs.positive("gradientAccumulation", steps);
             return this;
         }
 
         /** Tokens per pair, special tokens included; default the model's limit. */
         public Builder maxLength(int maxLength) {
-            this.maxLength = positive(maxLength, "maxLength");
+            this.maxLength = Inputs.positive("maxLength", maxLength);
             return this;
         }
 
@@ -601,7 +601,7 @@ public final class CrossEncoderTrainer {
 
         /** The cut-off of NDCG@k, MRR@k and Recall@k during evaluation; default 10. */
         public Builder evalK(int k) {
-            this.evalK = positive(k, "evalK");
+            this.evalK = Inputs.positive("evalK", k);
             return this;
         }
 
@@ -617,13 +617,6 @@ public final class CrossEncoderTrainer {
                         + " Hugging Face id");
             }
             return new CrossEncoderTrainer(this);
-        }
-
-        private static int positive(int value, String name) {
-            if (value < 1) {
-                throw new IllegalArgumentException(name + " must be positive, was " + value);
-            }
-            return value;
         }
     }
 }
