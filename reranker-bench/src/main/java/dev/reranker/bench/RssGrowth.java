@@ -35,7 +35,9 @@ import java.util.Locale;
  * the Java heap's own pages out of the growth too. Beside RSS it prints glibc's own account
  * ({@link NativeMemory#heap()}): what malloc holds from the system and how much of it is in use.
  * Growth in RSS with flat use is the allocator's (a new peak, fragmentation), not memory kept
- * alive. Prints a table and writes {@code rss.json}.
+ * alive. An allocator that hands memory back (glibc untuned, tcmalloc) moves RSS both ways, so the
+ * summary gives the lowest and highest reading beside the growth. Prints a table and writes
+ * {@code rss.json}.
  */
 public final class RssGrowth {
 
@@ -155,11 +157,15 @@ public final class RssGrowth {
             samples.add(sample(0, 0, start, start));
             long scored = 0;
             Memory end = start;
+            long lowest = start.rss;
+            long highest = start.rss;
             for (int s = 1; s <= SAMPLES; s++) {
                 long target = pairs * s / SAMPLES;
                 queries.score(target - scored);
                 scored = target;
                 end = Memory.afterGc();
+                lowest = Math.min(lowest, end.rss);
+                highest = Math.max(highest, end.rss);
                 samples.add(sample(scored, (System.nanoTime() - begin) / 1e9, end, start));
             }
             double seconds = (System.nanoTime() - begin) / 1e9;
@@ -183,6 +189,8 @@ public final class RssGrowth {
             json.addProperty("rss_mb_after_warmup", mb(start.rss));
             json.addProperty("rss_mb_end", mb(end.rss));
             json.addProperty("growth_mb", mb(end.rss - start.rss));
+            json.addProperty("rss_mb_lowest", mb(lowest));
+            json.addProperty("rss_mb_highest", mb(highest));
             json.addProperty("hwm_mb_after_warmup", mb(start.hwm));
             json.addProperty("hwm_mb_end", mb(end.hwm));
             json.add("samples", samples);
@@ -191,24 +199,27 @@ public final class RssGrowth {
             Files.writeString(file, new GsonBuilder().setPrettyPrinting().create().toJson(json),
                     StandardCharsets.UTF_8);
             System.out.printf(Locale.ROOT, "RSS %.1f MB after warm-up, %.1f MB after %,d pairs: growth %+.1f MB "
-                    + "(target < 50), peak %.1f MB, %.0f s, %.1f pairs/s; wrote %s%n", mb(start.rss), mb(end.rss),
-                    pairs, mb(end.rss - start.rss), mb(end.hwm), seconds, pairs / seconds, file);
+                    + "(target < 50); readings %.1f-%.1f MB, peak %.1f MB, %.0f s, %.1f pairs/s; wrote %s%n",
+                    mb(start.rss), mb(end.rss), pairs, mb(end.rss - start.rss), mb(lowest), mb(highest), mb(end.hwm),
+                    seconds, pairs / seconds, file);
         }
     }
 
     private static JsonObject sample(long pairs, double seconds, Memory now, Memory start) {
-        double held = now.malloc == null ? Double.NaN : mb(now.malloc.held());
-        double inUse = now.malloc == null ? Double.NaN : mb(now.malloc.inUse());
-        System.out.printf(Locale.ROOT, "%,10d %9.1f %9.1f %+9.1f %9.1f %9.1f %9.1f%n", pairs, seconds, mb(now.rss),
-                mb(now.rss - start.rss), mb(now.heapCommitted), held, inUse);
+        String held = "-";
+        String inUse = "-";
         JsonObject sample = new JsonObject();
         sample.addProperty("pairs", pairs);
         sample.addProperty("rss_mb", mb(now.rss));
         sample.addProperty("heap_committed_mb", mb(now.heapCommitted));
-        if (now.malloc != null) {
-            sample.addProperty("malloc_held_mb", held);
-            sample.addProperty("malloc_in_use_mb", inUse);
+        if (now.malloc != null) { // null under a preloaded allocator: glibc's heap is idle then
+            sample.addProperty("malloc_held_mb", mb(now.malloc.held()));
+            sample.addProperty("malloc_in_use_mb", mb(now.malloc.inUse()));
+            held = String.format(Locale.ROOT, "%.1f", mb(now.malloc.held()));
+            inUse = String.format(Locale.ROOT, "%.1f", mb(now.malloc.inUse()));
         }
+        System.out.printf(Locale.ROOT, "%,10d %9.1f %9.1f %+9.1f %9.1f %9s %9s%n", pairs, seconds, mb(now.rss),
+                mb(now.rss - start.rss), mb(now.heapCommitted), held, inUse);
         sample.addProperty("seconds", Math.round(seconds * 10) / 10.0);
         return sample;
     }

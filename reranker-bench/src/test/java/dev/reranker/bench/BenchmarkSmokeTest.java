@@ -112,10 +112,17 @@ final class BenchmarkSmokeTest {
         assertEquals(250, last.get("pairs").getAsLong());
         assertEquals(end, last.get("rss_mb").getAsDouble());
         long previous = -1;
+        double lowest = Double.MAX_VALUE;
+        double highest = 0;
         for (int i = 0; i < samples.size(); i++) {
             long pairs = samples.get(i).getAsJsonObject().get("pairs").getAsLong();
             assertTrue(pairs > previous, "sample pairs increase: " + samples);
             previous = pairs;
+            double rss = samples.get(i).getAsJsonObject().get("rss_mb").getAsDouble();
+            lowest = Math.min(lowest, rss);
+            highest = Math.max(highest, rss);
         }
+        assertEquals(lowest, report.get("rss_mb_lowest").getAsDouble());
+        assertEquals(highest, report.get("rss_mb_highest").getAsDouble());
     }
 }

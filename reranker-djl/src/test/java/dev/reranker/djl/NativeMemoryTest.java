@@ -2,6 +2,7 @@ package dev.reranker.djl;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
@@ -39,6 +40,15 @@ final class NativeMemoryTest {
             String expected = System.getenv(name) == null ? "4" : System.getenv(name);
             assertTrue(caches.contains(name + "=" + expected), caches);
         }
+    }
+
+    @Test
+    void preloadedAllocator_namesTheMallocReplacementInLdPreload() {
+        assertEquals("tcmalloc", NativeMemory.preloadedAllocator("/usr/lib/x86_64-linux-gnu/libtcmalloc_minimal.so.4"));
+        assertEquals("jemalloc", NativeMemory.preloadedAllocator("/opt/lib/libfoo.so:/usr/lib/libjemalloc.so.2"));
+        assertEquals("mimalloc", NativeMemory.preloadedAllocator("libmimalloc.so"));
+        assertNull(NativeMemory.preloadedAllocator("/usr/lib/libasan.so.8"));
+        assertNull(NativeMemory.preloadedAllocator(null));
     }
 
     @Test

@@ -122,11 +122,15 @@ public final class NativeMemory {
     public record Heap(long held, long inUse) {}
 
     /**
-     * glibc's figures now ({@code mallinfo2}, glibc 2.33 and later), or null without them. When RSS
-     * grows while {@code inUse} does not, the growth is the allocator's (a new peak, fragmentation),
-     * not memory kept alive. Under a preloaded allocator they describe glibc's idle heap only.
+     * glibc's figures now ({@code mallinfo2}, glibc 2.33 and later), or null without them or when
+     * another allocator is preloaded (glibc's heap is then idle, and its figures say nothing of the
+     * process). When RSS grows while {@code inUse} does not, the growth is the allocator's (a new
+     * peak, fragmentation), not memory kept alive.
      */
     public static Heap heap() {
+        if (preloadedAllocator(System.getenv("LD_PRELOAD")) != null) {
+            return null;
+        }
         try {
             MallInfo2 info = libc().mallinfo2();
             return new Heap(info.arena + info.hblkhd, info.uordblks + info.hblkhd);
@@ -173,6 +177,21 @@ public final class NativeMemory {
         }
     }
 
+    /**
+     * The malloc replacement that {@code ldPreload} (the value of {@code LD_PRELOAD}) names:
+     * {@code tcmalloc}, {@code jemalloc} or {@code mimalloc}; null when it names none of them or is null.
+     */
+    public static String preloadedAllocator(String ldPreload) {
+        if (ldPreload != null) {
+            for (String allocator : new String[] {"tcmalloc", "jemalloc", "mimalloc"}) {
+                if (ldPreload.contains(allocator)) {
+                    return allocator;
+                }
+            }
+        }
+        return null;
+    }
+
     private static String apply() {
         String choice = System.getProperty("dev.reranker.malloc", System.getenv("RERANKER_MALLOC"));
         if ("default".equalsIgnoreCase(choice)) {
@@ -181,13 +200,9 @@ public final class NativeMemory {
         if (!System.getProperty("os.name", "").toLowerCase(Locale.ROOT).contains("linux")) {
             return "default (not Linux)";
         }
-        String preload = System.getenv("LD_PRELOAD");
-        if (preload != null) {
-            for (String allocator : new String[] {"tcmalloc", "jemalloc", "mimalloc"}) {
-                if (preload.contains(allocator)) {
-                    return allocator + " (preloaded)";
-                }
-            }
+        String preloaded = preloadedAllocator(System.getenv("LD_PRELOAD"));
+        if (preloaded != null) {
+            return preloaded + " (preloaded)";
         }
         try {
             LibC libc = libc();
