@@ -213,10 +213,12 @@ public final class RssGrowth {
         sample.addProperty("rss_mb", mb(now.rss));
         sample.addProperty("heap_committed_mb", mb(now.heapCommitted));
         if (now.malloc != null) { // null under a preloaded allocator: glibc's heap is idle then
-            sample.addProperty("malloc_held_mb", mb(now.malloc.held()));
-            sample.addProperty("malloc_in_use_mb", mb(now.malloc.inUse()));
-            held = String.format(Locale.ROOT, "%.1f", mb(now.malloc.held()));
-            inUse = String.format(Locale.ROOT, "%.1f", mb(now.malloc.inUse()));
+            double heldMb = mb(now.malloc.held());
+            double inUseMb = mb(now.malloc.inUse());
+            sample.addProperty("malloc_held_mb", heldMb);
+            sample.addProperty("malloc_in_use_mb", inUseMb);
+            held = String.format(Locale.ROOT, "%.1f", heldMb);
+            inUse = String.format(Locale.ROOT, "%.1f", inUseMb);
         }
         System.out.printf(Locale.ROOT, "%,10d %9.1f %9.1f %+9.1f %9.1f %9s %9s%n", pairs, seconds, mb(now.rss),
                 mb(now.rss - start.rss), mb(now.heapCommitted), held, inUse);
