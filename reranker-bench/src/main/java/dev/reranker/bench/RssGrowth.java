@@ -125,6 +125,7 @@ public final class RssGrowth {
 
     private void run() throws Exception {
         Memory.read(); // fail before the model loads, not after
+        Activity.read();
         List<String> jvmArgs = ManagementFactory.getRuntimeMXBean().getInputArguments();
         if (!jvmArgs.contains("-XX:+AlwaysPreTouch")) {
             System.out.println("warning: started without -XX:+AlwaysPreTouch, so Java heap pages touched for the first"
@@ -152,21 +153,24 @@ public final class RssGrowth {
 
             long begin = System.nanoTime();
             JsonArray samples = new JsonArray();
-            System.out.printf(Locale.ROOT, "%10s %9s %9s %9s %9s %9s %9s%n", "pairs", "seconds", "RSS MB", "growth",
-                    "heap MB", "malloc MB", "in use MB");
-            samples.add(sample(0, 0, start, start));
+            System.out.printf(Locale.ROOT, "%10s %9s %9s %9s %9s %9s %9s %9s %9s %11s %7s%n", "pairs", "seconds",
+                    "RSS MB", "growth", "heap MB", "malloc MB", "in use MB", "pairs/s", "CPU %", "faults/pair",
+                    "steal %");
+            samples.add(sample(0, 0, start, start, null));
             long scored = 0;
             Memory end = start;
             long lowest = start.rss;
             long highest = start.rss;
             for (int s = 1; s <= SAMPLES; s++) {
                 long target = pairs * s / SAMPLES;
+                Activity before = Activity.read();
                 queries.score(target - scored);
+                Stretch stretch = Activity.read().since(before, target - scored);
                 scored = target;
                 end = Memory.afterGc();
                 lowest = Math.min(lowest, end.rss);
                 highest = Math.max(highest, end.rss);
-                samples.add(sample(scored, (System.nanoTime() - begin) / 1e9, end, start));
+                samples.add(sample(scored, (System.nanoTime() - begin) / 1e9, end, start, stretch));
             }
             double seconds = (System.nanoTime() - begin) / 1e9;
 
@@ -184,7 +188,7 @@ public final class RssGrowth {
             json.addProperty("malloc_arenas", arenas());
             json.addProperty("max_heap_mb", mb(Runtime.getRuntime().maxMemory()));
             json.addProperty("jvm_args", String.join(" ", jvmArgs));
-            json.addProperty("warmup_seconds", Math.round(warmupSeconds * 10) / 10.0);
+            json.addProperty("warmup_seconds", round1(warmupSeconds));
             json.addProperty("rss_mb_after_load", mb(loaded.rss));
             json.addProperty("rss_mb_after_warmup", mb(start.rss));
             json.addProperty("rss_mb_end", mb(end.rss));
@@ -194,7 +198,7 @@ public final class RssGrowth {
             json.addProperty("hwm_mb_after_warmup", mb(start.hwm));
             json.addProperty("hwm_mb_end", mb(end.hwm));
             json.add("samples", samples);
-            json.addProperty("seconds", Math.round(seconds * 10) / 10.0);
+            json.addProperty("seconds", round1(seconds));
             Path file = out.resolve("rss.json");
             Files.writeString(file, new GsonBuilder().setPrettyPrinting().create().toJson(json),
                     StandardCharsets.UTF_8);
@@ -205,9 +209,13 @@ public final class RssGrowth {
         }
     }
 
-    private static JsonObject sample(long pairs, double seconds, Memory now, Memory start) {
+    private static JsonObject sample(long pairs, double seconds, Memory now, Memory start, Stretch stretch) {
         String held = "-";
         String inUse = "-";
+        String rate = "-";
+        String cpu = "-";
+        String faults = "-";
+        String steal = "-";
         JsonObject sample = new JsonObject();
         sample.addProperty("pairs", pairs);
         sample.addProperty("rss_mb", mb(now.rss));
@@ -220,14 +228,30 @@ public final class RssGrowth {
             held = String.format(Locale.ROOT, "%.1f", heldMb);
             inUse = String.format(Locale.ROOT, "%.1f", inUseMb);
         }
-        System.out.printf(Locale.ROOT, "%,10d %9.1f %9.1f %+9.1f %9.1f %9s %9s%n", pairs, seconds, mb(now.rss),
-                mb(now.rss - start.rss), mb(now.heapCommitted), held, inUse);
-        sample.addProperty("seconds", Math.round(seconds * 10) / 10.0);
+        if (stretch != null) { // scoring alone since the last reading, without its collections
+            sample.addProperty("pairs_per_s", round1(stretch.pairsPerSecond()));
+            sample.addProperty("cpu_percent", round1(stretch.cpuPercent()));
+            sample.addProperty("minor_faults_per_pair", round1(stretch.faultsPerPair()));
+            rate = String.format(Locale.ROOT, "%.1f", stretch.pairsPerSecond());
+            cpu = String.format(Locale.ROOT, "%.0f", stretch.cpuPercent());
+            faults = String.format(Locale.ROOT, "%.1f", stretch.faultsPerPair());
+            if (stretch.stealPercent() >= 0) {
+                sample.addProperty("steal_percent", round1(stretch.stealPercent()));
+                steal = String.format(Locale.ROOT, "%.1f", stretch.stealPercent());
+            }
+        }
+        System.out.printf(Locale.ROOT, "%,10d %9.1f %9.1f %+9.1f %9.1f %9s %9s %9s %9s %11s %7s%n", pairs, seconds,
+                mb(now.rss), mb(now.rss - start.rss), mb(now.heapCommitted), held, inUse, rate, cpu, faults, steal);
+        sample.addProperty("seconds", round1(seconds));
         return sample;
     }
 
     private static double mb(long bytes) {
-        return Math.round(bytes / (1024.0 * 1024.0) * 10) / 10.0;
+        return round1(bytes / (1024.0 * 1024.0));
+    }
+
+    private static double round1(double value) {
+        return Math.round(value * 10) / 10.0;
     }
 
     /** Queries of the chosen workload, a new seed each, scored until a count of pairs is reached. */
@@ -252,6 +276,65 @@ public final class RssGrowth {
                 reranker.score(next.query(), documents);
                 n -= documents.size();
             }
+        }
+    }
+
+    /**
+     * What a stretch of scoring cost: wall time, the process's CPU time (two busy cores read 200%),
+     * its minor page faults (pages touched for the first time, or again after malloc handed them
+     * back), and the share of the machine's time that its hypervisor gave to others (steal; -1
+     * where {@code /proc/stat} does not say). These tell a slow stretch caused by the allocator
+     * (faults up) from one caused by the host (steal up, or CPU down with nothing else running).
+     */
+    record Stretch(long pairs, double seconds, double cpuSeconds, long minorFaults, double stealPercent) {
+
+        double pairsPerSecond() {
+            return pairs / seconds;
+        }
+
+        double cpuPercent() {
+            return 100 * cpuSeconds / seconds;
+        }
+
+        double faultsPerPair() {
+            return (double) minorFaults / pairs;
+        }
+    }
+
+    /** Counters read from {@code /proc} at one moment; two readings make a {@link Stretch}. */
+    record Activity(long nanos, long cpuNanos, long minorFaults, long machineTicks, long stealTicks) {
+
+        private static final Path SELF_STAT = Path.of("/proc/self/stat");
+        private static final Path STAT = Path.of("/proc/stat");
+
+        static Activity read() {
+            long cpu = ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
+                    .getProcessCpuTime();
+            try {
+                // pid (comm) state ppid ...: minflt is the 10th field, the 8th after the command's ')'
+                String self = Files.readString(SELF_STAT, StandardCharsets.US_ASCII);
+                String[] fields = self.substring(self.lastIndexOf(')') + 2).trim().split("\\s+");
+                long faults = Long.parseLong(fields[7]);
+                // cpu  user nice system idle iowait irq softirq steal guest guest_nice (guest is in user)
+                String machine = Files.readAllLines(STAT, StandardCharsets.US_ASCII).get(0);
+                String[] ticks = machine.trim().split("\\s+");
+                long total = 0;
+                for (int i = 1; i <= Math.min(8, ticks.length - 1); i++) {
+                    total += Long.parseLong(ticks[i]);
+                }
+                long steal = ticks.length > 8 ? Long.parseLong(ticks[8]) : -1;
+                return new Activity(System.nanoTime(), cpu, faults, total, steal);
+            } catch (IOException e) {
+                throw new UncheckedIOException("RssGrowth reads " + SELF_STAT + " and " + STAT + ", so it runs on"
+                        + " Linux only", e);
+            }
+        }
+
+        Stretch since(Activity earlier, long pairs) {
+            long machine = machineTicks - earlier.machineTicks;
+            double steal = stealTicks < 0 || machine <= 0 ? -1 : 100.0 * (stealTicks - earlier.stealTicks) / machine;
+            return new Stretch(pairs, (nanos - earlier.nanos) / 1e9, (cpuNanos - earlier.cpuNanos) / 1e9,
+                    minorFaults - earlier.minorFaults, steal);
         }
     }
 

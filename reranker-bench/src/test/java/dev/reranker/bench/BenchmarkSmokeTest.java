@@ -1,6 +1,7 @@
 package dev.reranker.bench;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -118,7 +119,19 @@ final class BenchmarkSmokeTest {
             long pairs = samples.get(i).getAsJsonObject().get("pairs").getAsLong();
             assertTrue(pairs > previous, "sample pairs increase: " + samples);
             previous = pairs;
-            double rss = samples.get(i).getAsJsonObject().get("rss_mb").getAsDouble();
+            JsonObject sample = samples.get(i).getAsJsonObject();
+            double rss = sample.get("rss_mb").getAsDouble();
+            if (i == 0) {
+                assertFalse(sample.has("pairs_per_s"), "the reading after warm-up closes no stretch: " + sample);
+            } else {
+                assertTrue(sample.get("pairs_per_s").getAsDouble() > 0, sample.toString());
+                assertTrue(sample.get("cpu_percent").getAsDouble() > 0, sample.toString());
+                assertTrue(sample.get("minor_faults_per_pair").getAsDouble() >= 0, sample.toString());
+                if (sample.has("steal_percent")) {
+                    double steal = sample.get("steal_percent").getAsDouble();
+                    assertTrue(steal >= 0 && steal <= 100, sample.toString());
+                }
+            }
             lowest = Math.min(lowest, rss);
             highest = Math.max(highest, rss);
         }
