@@ -32,6 +32,12 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>Each measurement is a separate JMH run in its own JVM (started with this jar), so an
  * allocator can be preloaded for one of them. Run it from the repository root.
+ *
+ * <p>Some rows need more than the jar: the TorchScript and ONNX twins of the model (made on first use
+ * with Debian's {@code python3-torch} and {@code python3-onnx}) and tcmalloc ({@code
+ * libtcmalloc-minimal4}). Where one is missing, its rows are skipped, which the run says at its start,
+ * and {@code headline.json} lists them under {@code skipped} with the reason. A JMH run that fails is
+ * skipped the same way, its output kept beside the report, so one failure loses no other row.
  */
 public final class Headline {
 
@@ -55,6 +61,80 @@ public final class Headline {
         int iterations() {
             return backend.equals("djl-stock") ? 1 : 2;
         }
+
+        /** RerankBenchmark's parameters for this run. */
+        Map<String, String> params() {
+            Map<String, String> params = new LinkedHashMap<>();
+            params.put("model", model);
+            params.put("backend", backend);
+            params.put("precision", precision);
+            params.put("batching", batching);
+            params.put("workload", workload);
+            params.put("batchSize", String.valueOf(Math.min(batchSize, 64)));
+            return params;
+        }
+
+        /** The run as {@code headline.json} names it, without its measurements. */
+        JsonObject json() {
+            JsonObject r = new JsonObject();
+            r.addProperty("model", model);
+            r.addProperty("backend", backend);
+            r.addProperty("dtype", precision);
+            r.addProperty("batching", batching);
+            r.addProperty("workload", workload);
+            r.addProperty("batch_size", batchSize);
+            r.addProperty("allocator", allocator);
+            return r;
+        }
+
+        /** The run's columns in the printed table. */
+        String row() {
+            return String.format(Locale.ROOT, "%-10s %-12s %-5s %-9s %-12s %4d %-9s", model, backend, precision,
+                    batching, workload, batchSize, allocator);
+        }
+    }
+
+    /** A JMH run that failed; its message says why and where JMH's output was kept. */
+    static final class JmhFailure extends Exception {
+        JmhFailure(String message) {
+            super(message);
+        }
+    }
+
+    /**
+     * What some rows need beyond the jar, checked before minutes of measuring rather than after:
+     * the model's TorchScript and ONNX twins (made here if missing) and tcmalloc. Returns, by
+     * backend ({@code torchscript}, {@code djl-stock}, {@code onnxruntime}) or allocator
+     * ({@code tcmalloc}), why that row cannot run; empty when every row can.
+     */
+    static Map<String, String> missingPrerequisites(Path modelDir, Path tcmalloc) throws InterruptedException {
+        Map<String, String> missing = new LinkedHashMap<>();
+        String torchScript = twin(modelDir, false);
+        if (torchScript != null) {
+            missing.put("torchscript", torchScript);
+            missing.put("djl-stock", torchScript);
+        }
+        String onnx = twin(modelDir, true);
+        if (onnx != null) {
+            missing.put("onnxruntime", onnx);
+        }
+        if (!Files.exists(tcmalloc)) {
+            missing.put("tcmalloc", "no " + tcmalloc + ": apt-get install libtcmalloc-minimal4");
+        }
+        return missing;
+    }
+
+    /**
+     * Makes the model's TorchScript or ONNX twin if it is missing; null once it is there, else why
+     * it could not be made.
+     */
+    private static String twin(Path dir, boolean onnx) throws InterruptedException {
+        try {
+            TorchScriptTwin.ensure(dir, onnx);
+            return null;
+        } catch (IOException | IllegalStateException e) {
+            return e.getMessage();
+        }
     }
 
     private Headline() {}
@@ -63,8 +143,12 @@ public final class Headline {
         Path jar = Path.of(Headline.class.getProtectionDomain().getCodeSource().getLocation().toURI());
         Path out = Path.of(args.length > 0 ? args[0] : "reranker-bench/target");
         Files.createDirectories(out);
-        BenchModel.of(MODEL).directory(); // generate once, before the timed runs
+        Path modelDir = BenchModel.of(MODEL).directory(); // generate once, before the timed runs
         BenchModel.of(LARGE_MODEL).directory();
+        Map<String, String> missing = missingPrerequisites(modelDir, Path.of(TCMALLOC));
+        for (Map.Entry<String, String> m : missing.entrySet()) {
+            System.out.println("warning: the " + m.getKey() + " row(s) will be skipped: " + m.getValue());
+        }
 
         // The limit is the faster of libtorch's two routes (at 2048³ on this AMD EPYC oneDNN's fp32 ran ~2.2x MKL's).
         JsonObject gemm = new JsonObject();
@@ -73,8 +157,8 @@ public final class Headline {
             JsonObject byRoute = new JsonObject();
             double best = 0;
             for (String route : new String[] {"eager", "onednn"}) {
-                double ops = jmh(jar, out, "GemmBenchmark", Map.of("n", "2048", "dtype", dtype, "route", route), null, 2)
-                        .get("score");
+                Map<String, String> params = Map.of("n", "2048", "dtype", dtype, "route", route);
+                double ops = jmh(jar, out, "GemmBenchmark", params, null, 2).get("score");
                 double gflops = round(GemmBenchmark.gflops(2048, ops));
                 byRoute.addProperty(route, gflops);
                 best = Math.max(best, gflops);
@@ -93,39 +177,38 @@ public final class Headline {
         runs.add(new Run("native", "fp32", "unsorted", "mixed", 32, "default"));
         runs.add(new Run("native", "fp32", "sorted", "uniform-128", 32, "default"));
         runs.add(new Run("native", "fp32", "sorted", "mixed", 32, "glibc"));
-        if (Files.exists(Path.of(TCMALLOC))) {
-            runs.add(new Run("native", "fp32", "sorted", "mixed", 32, "tcmalloc"));
-        }
+        runs.add(new Run("native", "fp32", "sorted", "mixed", 32, "tcmalloc"));
         runs.add(new Run("torchscript", "fp32", "sorted", "mixed", 32, "default"));
         runs.add(new Run("djl-stock", "fp32", "unsorted", "mixed", 100, "default"));
         runs.add(new Run("onnxruntime", "fp32", "unsorted", "mixed", 100, "default"));
 
         JsonArray results = new JsonArray();
+        JsonArray skipped = new JsonArray();
         for (Run run : runs) {
-            Map<String, String> params = new LinkedHashMap<>();
-            params.put("model", run.model());
-            params.put("backend", run.backend());
-            params.put("precision", run.precision());
-            params.put("batching", run.batching());
-            params.put("workload", run.workload());
-            params.put("batchSize", String.valueOf(Math.min(run.batchSize(), 64)));
-            Map<String, Double> measured = jmh(jar, out, "RerankBenchmark", params, run.allocator(), run.iterations());
+            String reason = missing.getOrDefault(run.backend(), missing.get(run.allocator()));
+            Map<String, Double> measured = null;
+            if (reason == null) {
+                try {
+                    measured = jmh(jar, out, "RerankBenchmark", run.params(), run.allocator(), run.iterations());
+                } catch (JmhFailure e) {
+                    reason = e.getMessage();
+                }
+            }
+            if (measured == null) {
+                JsonObject r = run.json();
+                r.addProperty("reason", reason);
+                skipped.add(r);
+                System.out.printf(Locale.ROOT, "%s skipped: %s%n", run.row(), reason);
+                continue;
+            }
             Workload workload = Workload.of(run.workload(), BenchModel.of(run.model()), 64);
             double opsPerSecond = measured.get("score");
-            JsonObject r = new JsonObject();
-            r.addProperty("model", run.model());
-            r.addProperty("backend", run.backend());
-            r.addProperty("dtype", run.precision());
-            r.addProperty("batching", run.batching());
-            r.addProperty("workload", run.workload());
-            r.addProperty("batch_size", run.batchSize());
-            r.addProperty("allocator", run.allocator());
+            JsonObject r = run.json();
             r.addProperty("pairs_per_s", round(opsPerSecond * workload.documents.size()));
             double flops = Workload.effectiveFlops(BenchModel.of(run.model()).shape(), workload);
             r.addProperty("effective_gflops", round(opsPerSecond * flops / 1e9));
             results.add(r);
-            System.out.printf(Locale.ROOT, "%-10s %-12s %-5s %-9s %-12s %4d %-9s %9.1f pairs/s %7.1f GFLOP/s%n",
-                    run.model(), run.backend(), run.precision(), run.batching(), run.workload(), run.batchSize(), run.allocator(),
+            System.out.printf(Locale.ROOT, "%s %9.1f pairs/s %7.1f GFLOP/s%n", run.row(),
                     r.get("pairs_per_s").getAsDouble(), r.get("effective_gflops").getAsDouble());
         }
 
@@ -142,6 +225,9 @@ public final class Headline {
         headline.add("gemm_gflops", gemm);
         headline.add("gemm_gflops_by_route", gemmRoutes);
         headline.add("results", results);
+        if (!skipped.isEmpty()) {
+            headline.add("skipped", skipped);
+        }
         Gson gson = new GsonBuilder().setPrettyPrinting().disableHtmlEscaping().create();
         Files.writeString(out.resolve("headline.json"), gson.toJson(headline), StandardCharsets.UTF_8);
         Files.writeString(out.resolve("headline.svg"), HeadlineChart.svg(results, gemm), StandardCharsets.UTF_8);
@@ -150,8 +236,9 @@ public final class Headline {
 
     /** One JMH run in a fresh JVM; returns the primary score and secondary results by name. */
     private static Map<String, Double> jmh(Path jar, Path out, String benchmark, Map<String, String> params,
-            String allocator, int iterations) throws IOException, InterruptedException {
+            String allocator, int iterations) throws IOException, InterruptedException, JmhFailure {
         Path result = Files.createTempFile(out, "jmh-", ".json");
+        Path log = Files.createTempFile(out, "jmh-", ".log");
         List<String> command = new ArrayList<>(List.of("java", "-jar", jar.toString(), benchmark,
                 "-f", "1", "-wi", "1", "-w", "5", "-i", String.valueOf(iterations), "-r", "5",
                 "-rf", "json", "-rff", result.toString()));
@@ -163,18 +250,23 @@ public final class Headline {
             command.add("-jvmArgsAppend");
             command.add("-Ddev.reranker.malloc=default");
         }
-        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.DISCARD);
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
         if ("tcmalloc".equals(allocator)) {
             builder.environment().put("LD_PRELOAD", TCMALLOC);
         }
         Process process = builder.start();
-        if (!process.waitFor(20, TimeUnit.MINUTES) || process.exitValue() != 0) {
+        boolean finished = process.waitFor(20, TimeUnit.MINUTES);
+        if (!finished) {
             process.destroyForcibly();
-            throw new IllegalStateException("JMH failed: " + String.join(" ", command));
         }
-        JsonArray json = JsonParser.parseString(Files.readString(result)).getAsJsonArray();
+        JsonArray json = finished && process.exitValue() == 0 && Files.size(result) > 0
+                ? JsonParser.parseString(Files.readString(result)).getAsJsonArray() : new JsonArray();
         Files.delete(result);
+        if (json.isEmpty()) { // a benchmark that throws leaves JMH's exit code 0 and no result
+            throw new JmhFailure((finished ? "JMH gave no result" : "JMH ran past 20 minutes") + "; its output is in "
+                    + log + " (command: " + String.join(" ", command) + ")");
+        }
+        Files.delete(log);
         JsonObject first = json.get(0).getAsJsonObject();
         Map<String, Double> scores = new LinkedHashMap<>();
         scores.put("score", first.getAsJsonObject("primaryMetric").get("score").getAsDouble());
