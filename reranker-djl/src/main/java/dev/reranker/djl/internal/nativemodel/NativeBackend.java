@@ -6,18 +6,25 @@ import ai.djl.ndarray.NDManager;
 import com.google.gson.JsonObject;
 
 import dev.reranker.RerankerException;
+import dev.reranker.djl.internal.CpuFeatures;
 import dev.reranker.djl.internal.Engines;
 import dev.reranker.djl.internal.ModelBackend;
 import dev.reranker.internal.PaddedBatch;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Optional;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A Hugging Face checkpoint ({@code config.json} + safetensors) run by {@link CrossEncoderModel}.
  * The weights are read-only once loaded, so every session shares them and sessions need no state.
  */
 public final class NativeBackend implements ModelBackend {
+
+    private static final Logger logger = LoggerFactory.getLogger(NativeBackend.class);
 
     private final CrossEncoderModel model;
 
@@ -51,6 +58,12 @@ public final class NativeBackend implements ModelBackend {
                     + " checkpoint's config.json, which save_pretrained writes beside model.safetensors");
         }
         EncoderConfig encoder = EncoderConfig.from(config, configFile);
+        boolean cpu = Device.Type.CPU.equals(device.getDeviceType());
+        if (bf16 && cpu && CpuFeatures.nativeBf16().equals(Optional.of(false))) {
+            logger.warn("precision BF16 on a CPU without bf16 instructions (/proc/cpuinfo lists neither avx512_bf16"
+                    + " nor amx_bf16, nor Arm's bf16): libtorch emulates them, so {} will score slower than in FP32"
+                    + " (2.6x slower on an Intel Xeon measured), and less exactly; use Precision.FP32 here", directory);
+        }
         NDManager manager = Engines.pytorch().newBaseManager(device);
         try (Weights weights = Weights.open(directory, manager)) {
             return new NativeBackend(new CrossEncoderModel(encoder, weights, manager, bf16));
