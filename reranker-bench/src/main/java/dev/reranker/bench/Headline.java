@@ -7,6 +7,7 @@ import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 
+import dev.reranker.djl.internal.CpuFeatures;
 import dev.reranker.djl.internal.NativeMemory;
 
 import java.io.IOException;
@@ -215,6 +216,7 @@ public final class Headline {
         JsonObject machine = new JsonObject();
         machine.addProperty("cpu", cpu());
         machine.addProperty("cores", Runtime.getRuntime().availableProcessors());
+        CpuFeatures.nativeBf16().ifPresent(bf16 -> machine.addProperty("bf16_instructions", bf16));
         machine.addProperty("jdk", System.getProperty("java.vm.name") + " " + System.getProperty("java.version"));
         machine.addProperty("allocator", "default = glibc tuned by the library (mallopt); glibc = untuned "
                 + "(-Ddev.reranker.malloc=default); tcmalloc = LD_PRELOAD " + TCMALLOC + "; all three cap oneDNN's "
