@@ -35,8 +35,7 @@ import java.util.concurrent.TimeUnit;
  * allocator can be preloaded for one of them. Run it from the repository root.
  *
  * <p>Some rows need more than the jar: the TorchScript and ONNX twins of the model (made on first use
- * with Debian's {@code python3-torch} and {@code python3-onnx}) and tcmalloc ({@code
- * libtcmalloc-minimal4}). Where one is missing, its rows are skipped, which the run says at its start,
+ * with Debian's {@code python3-torch}) and tcmalloc ({@code libtcmalloc-minimal4}). Where one is missing, its rows are skipped, which the run says at its start,
  * and {@code headline.json} lists them under {@code skipped} with the reason. A JMH run that fails is
  * skipped the same way, its output kept beside the report, so one failure loses no other row.
  */
