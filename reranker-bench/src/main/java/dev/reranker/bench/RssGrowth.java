@@ -126,6 +126,7 @@ public final class RssGrowth {
     private void run() throws Exception {
         Memory.read(); // fail before the model loads, not after
         Activity.read();
+        probeMillis(); // compiled before the first reading
         List<String> jvmArgs = ManagementFactory.getRuntimeMXBean().getInputArguments();
         if (!jvmArgs.contains("-XX:+AlwaysPreTouch")) {
             System.out.println("warning: started without -XX:+AlwaysPreTouch, so Java heap pages touched for the first"
@@ -153,9 +154,9 @@ public final class RssGrowth {
 
             long begin = System.nanoTime();
             JsonArray samples = new JsonArray();
-            System.out.printf(Locale.ROOT, "%10s %9s %9s %9s %9s %9s %9s %9s %9s %11s %7s%n", "pairs", "seconds",
+            System.out.printf(Locale.ROOT, "%10s %9s %9s %9s %9s %9s %9s %9s %9s %11s %7s %8s%n", "pairs", "seconds",
                     "RSS MB", "growth", "heap MB", "malloc MB", "in use MB", "pairs/s", "CPU %", "faults/pair",
-                    "steal %");
+                    "steal %", "probe ms");
             samples.add(sample(0, 0, start, start, null));
             long scored = 0;
             Memory end = start;
@@ -209,7 +210,38 @@ public final class RssGrowth {
         }
     }
 
+    /** Iterations of {@link #probeMillis()}'s loop: about 50 ms on the 2.5 GHz Xeon measured. */
+    private static final int PROBE_ITERATIONS = 20_000_000;
+    private static volatile double probeSink;
+
+    /**
+     * Milliseconds that a fixed single-threaded arithmetic loop takes now, the best of three: how
+     * fast the machine runs at this reading. If scoring slows while this does not, the cause is in
+     * the process; if this slows too, it is the host (a lower clock, a busy sibling hyperthread),
+     * which steal time does not show.
+     */
+    static double probeMillis() {
+        double best = Double.MAX_VALUE;
+        for (int r = 0; r < 3; r++) {
+            long begin = System.nanoTime();
+            double a = 1;
+            double b = 2;
+            double c = 3;
+            double d = 4;
+            for (int i = 0; i < PROBE_ITERATIONS; i++) { // four independent chains keep both FMA ports busy
+                a = a * 0.9999999 + 1e-7;
+                b = b * 0.9999999 + 1e-7;
+                c = c * 0.9999999 + 1e-7;
+                d = d * 0.9999999 + 1e-7;
+            }
+            best = Math.min(best, (System.nanoTime() - begin) / 1e6);
+            probeSink = a + b + c + d;
+        }
+        return best;
+    }
+
     private static JsonObject sample(long pairs, double seconds, Memory now, Memory start, Stretch stretch) {
+        double probe = probeMillis();
         String held = "-";
         String inUse = "-";
         String rate = "-";
@@ -220,6 +252,7 @@ public final class RssGrowth {
         sample.addProperty("pairs", pairs);
         sample.addProperty("rss_mb", mb(now.rss));
         sample.addProperty("heap_committed_mb", mb(now.heapCommitted));
+        sample.addProperty("probe_ms", round1(probe));
         if (now.malloc != null) { // null under a preloaded allocator: glibc's heap is idle then
             double heldMb = mb(now.malloc.held());
             double inUseMb = mb(now.malloc.inUse());
@@ -240,8 +273,9 @@ public final class RssGrowth {
                 steal = String.format(Locale.ROOT, "%.1f", stretch.stealPercent());
             }
         }
-        System.out.printf(Locale.ROOT, "%,10d %9.1f %9.1f %+9.1f %9.1f %9s %9s %9s %9s %11s %7s%n", pairs, seconds,
-                mb(now.rss), mb(now.rss - start.rss), mb(now.heapCommitted), held, inUse, rate, cpu, faults, steal);
+        System.out.printf(Locale.ROOT, "%,10d %9.1f %9.1f %+9.1f %9.1f %9s %9s %9s %9s %11s %7s %8.1f%n", pairs,
+                seconds, mb(now.rss), mb(now.rss - start.rss), mb(now.heapCommitted), held, inUse, rate, cpu, faults,
+                steal, probe);
         sample.addProperty("seconds", round1(seconds));
         return sample;
     }

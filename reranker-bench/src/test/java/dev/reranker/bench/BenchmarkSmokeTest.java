@@ -121,6 +121,7 @@ final class BenchmarkSmokeTest {
             previous = pairs;
             JsonObject sample = samples.get(i).getAsJsonObject();
             double rss = sample.get("rss_mb").getAsDouble();
+            assertTrue(sample.get("probe_ms").getAsDouble() > 0, sample.toString());
             if (i == 0) {
                 assertFalse(sample.has("pairs_per_s"), "the reading after warm-up closes no stretch: " + sample);
             } else {
