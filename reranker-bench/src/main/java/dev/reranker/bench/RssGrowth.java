@@ -36,8 +36,10 @@ import java.util.Locale;
  * ({@link NativeMemory#heap()}): what malloc holds from the system and how much of it is in use.
  * Growth in RSS with flat use is the allocator's (a new peak, fragmentation), not memory kept
  * alive. An allocator that hands memory back (glibc untuned, tcmalloc) moves RSS both ways, so the
- * summary gives the lowest and highest reading beside the growth. Prints a table and writes
- * {@code rss.json}.
+ * summary gives the lowest and highest reading beside the growth. For each stretch between readings
+ * it also gives the speed, CPU use, page faults and steal time ({@link Stretch}) and the time of a
+ * fixed loop at the reading ({@link #probeMillis()}), so that a slow stretch can be put down to the
+ * allocator, the process or the host. Prints a table and writes {@code rss.json}.
  */
 public final class RssGrowth {
 
