@@ -35,9 +35,10 @@ import java.util.concurrent.TimeUnit;
  * allocator can be preloaded for one of them. Run it from the repository root.
  *
  * <p>Some rows need more than the jar: the TorchScript and ONNX twins of the model (made on first use
- * with Debian's {@code python3-torch}) and tcmalloc ({@code libtcmalloc-minimal4}). Where one is missing, its rows are skipped, which the run says at its start,
- * and {@code headline.json} lists them under {@code skipped} with the reason. A JMH run that fails is
- * skipped the same way, its output kept beside the report, so one failure loses no other row.
+ * with Debian's {@code python3-torch}) and tcmalloc ({@code libtcmalloc-minimal4}). Where one is
+ * missing, its rows are skipped, which the run says at its start, and {@code headline.json} lists
+ * them under {@code skipped} with the reason. A JMH run that fails is skipped the same way, its
+ * output kept beside the report, so one failure loses no other row.
  */
 public final class Headline {
 
@@ -213,7 +214,7 @@ public final class Headline {
         }
 
         JsonObject machine = new JsonObject();
-        machine.addProperty("cpu", cpu());
+        machine.addProperty("cpu", CpuFeatures.modelName().orElse(System.getProperty("os.arch")));
         machine.addProperty("cores", Runtime.getRuntime().availableProcessors());
         CpuFeatures.nativeBf16().ifPresent(bf16 -> machine.addProperty("bf16_instructions", bf16));
         machine.addProperty("jdk", System.getProperty("java.vm.name") + " " + System.getProperty("java.version"));
@@ -264,8 +265,9 @@ public final class Headline {
                 ? JsonParser.parseString(Files.readString(result)).getAsJsonArray() : new JsonArray();
         Files.delete(result);
         if (json.isEmpty()) { // a benchmark that throws leaves JMH's exit code 0 and no result
-            throw new JmhFailure((finished ? "JMH gave no result" : "JMH ran past 20 minutes") + "; its output is in "
-                    + log + " (command: " + String.join(" ", command) + ")");
+            throw new JmhFailure((finished ? "JMH exited with " + process.exitValue() + " and gave no result"
+                    : "JMH ran past 20 minutes") + "; its output is in " + log + " (command: "
+                    + String.join(" ", command) + ")");
         }
         Files.delete(log);
         JsonObject first = json.get(0).getAsJsonObject();
@@ -278,19 +280,6 @@ public final class Headline {
             }
         }
         return scores;
-    }
-
-    private static String cpu() {
-        try {
-            for (String line : Files.readAllLines(Path.of("/proc/cpuinfo"))) {
-                if (line.startsWith("model name")) {
-                    return line.substring(line.indexOf(':') + 1).trim();
-                }
-            }
-        } catch (IOException e) {
-            // not Linux: fall through
-        }
-        return System.getProperty("os.arch");
     }
 
     private static double round(double value) {

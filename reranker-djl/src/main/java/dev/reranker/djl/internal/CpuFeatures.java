@@ -9,10 +9,10 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * What the CPU offers, read from Linux's {@code /proc/cpuinfo}. Used to warn when bf16 is asked for
- * on a CPU that has no bf16 instructions: libtorch then emulates them, and bf16 runs slower than
- * fp32 (measured on an Intel Xeon of the Cascade Lake generation: 2.7x slower on the MiniLM-L6 shape,
- * 4x on the bge-reranker-base shape).
+ * What the CPU offers, and its name for benchmark reports, read from Linux's {@code /proc/cpuinfo}.
+ * Used to warn when bf16 is asked for on a CPU that has no bf16 instructions: libtorch then emulates
+ * them, and bf16 runs slower than fp32 (measured on an Intel Xeon of the Cascade Lake generation:
+ * 2.7x slower on the MiniLM-L6 shape, 4x on the bge-reranker-base shape).
  */
 public final class CpuFeatures {
 
@@ -26,11 +26,12 @@ public final class CpuFeatures {
 
     /** Whether this machine's CPU has bf16 instructions; empty when it cannot tell (not Linux). */
     public static Optional<Boolean> nativeBf16() {
-        try {
-            return nativeBf16(Files.readString(CPUINFO, StandardCharsets.US_ASCII));
-        } catch (IOException | RuntimeException e) {
-            return Optional.empty();
-        }
+        return cpuinfo().flatMap(CpuFeatures::nativeBf16);
+    }
+
+    /** The CPU's model name as {@code /proc/cpuinfo} gives it (x86); empty where it gives none. */
+    public static Optional<String> modelName() {
+        return cpuinfo().flatMap(text -> field(text, "model name"));
     }
 
     /**
@@ -39,20 +40,29 @@ public final class CpuFeatures {
      * when it has neither line.
      */
     static Optional<Boolean> nativeBf16(String cpuinfo) {
+        Optional<String> x86 = field(cpuinfo, "flags");
+        if (x86.isPresent()) {
+            return x86.map(flags -> List.of(flags.split("\\s+")).stream().anyMatch(X86_BF16::contains));
+        }
+        return field(cpuinfo, "Features").map(flags -> List.of(flags.split("\\s+")).contains(ARM_BF16));
+    }
+
+    /** The value of the first {@code key : value} line of {@code cpuinfo} with that key, trimmed. */
+    static Optional<String> field(String cpuinfo, String key) {
         for (String line : cpuinfo.split("\n")) {
             int colon = line.indexOf(':');
-            if (colon < 0) {
-                continue;
-            }
-            String key = line.substring(0, colon).trim();
-            List<String> flags = List.of(line.substring(colon + 1).trim().split("\\s+"));
-            if (key.equals("flags")) {
-                return Optional.of(flags.stream().anyMatch(X86_BF16::contains));
-            }
-            if (key.equals("Features")) {
-                return Optional.of(flags.contains(ARM_BF16));
+            if (colon >= 0 && line.substring(0, colon).trim().equals(key)) {
+                return Optional.of(line.substring(colon + 1).trim());
             }
         }
         return Optional.empty();
+    }
+
+    private static Optional<String> cpuinfo() {
+        try {
+            return Optional.of(Files.readString(CPUINFO, StandardCharsets.US_ASCII));
+        } catch (IOException | RuntimeException e) {
+            return Optional.empty();
+        }
     }
 }

@@ -52,6 +52,14 @@ final class CpuFeaturesTest {
     }
 
     @Test
+    void field_isTheFirstLineWithThatKey_trimmed() {
+        assertEquals(Optional.of("Intel(R) Xeon(R) Processor @ 2.50GHz"),
+                CpuFeatures.field(CASCADE_LAKE, "model name"));
+        assertEquals(Optional.of("0"), CpuFeatures.field(CASCADE_LAKE, "processor"));
+        assertEquals(Optional.empty(), CpuFeatures.field(GRAVITON3, "model name"));
+    }
+
+    @Test
     void withoutAFlagsLine_itCannotTell() {
         assertEquals(Optional.empty(), CpuFeatures.nativeBf16(""));
         assertEquals(Optional.empty(), CpuFeatures.nativeBf16("processor : 0\nmodel name : something\n"));
