@@ -62,17 +62,20 @@ class EncoderLayer(torch.nn.Module):
         d = h // n
         e = float(eps.item())
         xc = x.to(wq.dtype)
-        q_all = F.linear(xc, wq, bq)
-        k_all = F.linear(xc, wk, bk)
-        v_all = F.linear(xc, wv, bv)
+        # One multiply for query, key and value: a 3H-wide output keeps the cores busier than three
+        # H-wide ones (MiniLM's layer ran about 3% faster). The weights are joined on every call, a
+        # copy of 3 H x H values, so training still updates the separate tensors.
+        qkv = F.linear(xc, torch.cat([wq, wk, wv], 0), torch.cat([bq, bk, bv], 0))
         rows: List[int] = lengths.tolist()
         pieces: List[torch.Tensor] = []
         start = 0
         for t in rows:
-            # [1, heads, t, d]: the 4-d layout libtorch's fused attention kernel takes
-            q = q_all[start:start + t].view(t, n, d).transpose(0, 1).unsqueeze(0)
-            k = k_all[start:start + t].view(t, n, d).transpose(0, 1).unsqueeze(0)
-            v = v_all[start:start + t].view(t, n, d).transpose(0, 1).unsqueeze(0)
+            # [3, heads, t, d], then [1, heads, t, d] each: the 4-d layout libtorch's fused attention
+            # kernel takes (strided views, no copy)
+            r = qkv[start:start + t].view(t, 3, n, d).permute(1, 2, 0, 3)
+            q = r[0].unsqueeze(0)
+            k = r[1].unsqueeze(0)
+            v = r[2].unsqueeze(0)
             ctx = torch.addcmul(q, k, v)  # patched to scaled_dot_product_attention(q, k, v)
             pieces.append(ctx.squeeze(0).transpose(0, 1).reshape(t, h))
             start += t
@@ -126,9 +129,8 @@ def onednn(args, attr, algorithm="none"):
 # encoder_layer_onednn.pt: every linear runs through oneDNN, the activation fused into the first
 # FFN linear. On this AMD EPYC, oneDNN's fp32 multiply ran about 1.6x libtorch's default (MKL) route.
 ONEDNN_LINEARS = [
-    ("torch.linear(xc, wq, bq)", onednn("xc, wq, bq", "none")),
-    ("torch.linear(xc, wk, bk)", onednn("xc, wk, bk", "none")),
-    ("torch.linear(xc, wv, bv)", onednn("xc, wv, bv", "none")),
+    ("torch.linear(xc, torch.cat([wq, wk, wv]), torch.cat([bq, bk, bv]))",
+     onednn("xc, torch.cat([wq, wk, wv]), torch.cat([bq, bk, bv])", "none")),
     ("torch.linear(context, wo, bo)", onednn("context, wo, bo", "none")),
     ("torch.gelu(torch.linear(xi, wi, bi))", onednn("xi, wi, bi", "gelu")),
     ('torch.gelu(torch.linear(xi, wi, bi), approximate="tanh")', onednn("xi, wi, bi", "gelu", "tanh")),

@@ -33,11 +33,12 @@ import org.slf4j.LoggerFactory;
  * default (its own, {@code ONEDNN_PRIMITIVE_CACHE_CAPACITY}, and ideep's, {@code LRU_CACHE_CAPACITY}).
  * A primitive is made for one input shape and holds memory that grows with the shape's row count, and
  * packed batches have a new row count almost every time: measured on the MiniLM shape over mixed
- * lengths, full caches held about 250 MB and grew RSS by 200 MB over 6,000 pairs. A batch needs three
- * primitives (one per linear shape, shared by every layer; attention runs in libtorch's fused kernel,
- * which uses none), so both caches are capped at {@value #PRIMITIVE_CACHE_CAPACITY}: layers still
- * reuse them, batches of a repeated shape still reuse them, and throughput on mixed lengths fell by
- * about 2%. The cap is set in the process environment, which oneDNN reads when it first builds a
+ * lengths, full caches held about 250 MB and grew RSS by 200 MB over 6,000 pairs. A batch needs four
+ * primitives (one per linear shape: query-key-value, attention output and the two feed-forward
+ * linears, shared by every layer; attention runs in libtorch's fused kernel, which uses none), so both
+ * caches are capped at {@value #PRIMITIVE_CACHE_CAPACITY}: layers still reuse them, batches of a
+ * repeated shape still reuse them, and throughput on mixed lengths fell by about 2% (a capacity of 8
+ * ran no faster). The cap is set in the process environment, which oneDNN reads when it first builds a
  * primitive; a capacity the user has set there is left alone. This applies whatever the allocator.
  */
 public final class NativeMemory {
