@@ -103,7 +103,7 @@ public final class RssGrowth {
         return max == null ? "glibc's default" : "MALLOC_ARENA_MAX=" + max;
     }
 
-    private static long positive(String option, String value, long min) {
+    static long positive(String option, String value, long min) {
         long n;
         try {
             n = Long.parseLong(value);
@@ -117,7 +117,7 @@ public final class RssGrowth {
         return n;
     }
 
-    private static String oneOf(String option, String value, String... allowed) {
+    static String oneOf(String option, String value, String... allowed) {
         if (!List.of(allowed).contains(value)) {
             throw new IllegalArgumentException(option + " must be one of " + String.join(", ", allowed)
                     + ", was " + value);

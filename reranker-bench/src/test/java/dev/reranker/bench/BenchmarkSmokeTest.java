@@ -86,6 +86,33 @@ final class BenchmarkSmokeTest {
     }
 
     @Test
+    void breakdown_runsOnTheTinyModel_andAccountsForTheProfiledCall() throws Exception {
+        System.setProperty("bench.models.dir", models.toString());
+        Breakdown.main(new String[] {"--model", "tiny", "--workload", "mixed", "--batch-size", "8", "--calls", "1",
+                "--out", out.toString()});
+
+        JsonObject report = JsonParser.parseString(Files.readString(out.resolve("breakdown.json"))).getAsJsonObject();
+        assertEquals("tiny", report.get("model").getAsString());
+        assertEquals(8, report.get("batch_size").getAsInt());
+        assertTrue(report.get("pairs_per_s").getAsDouble() > 0, report.toString());
+        assertTrue(Files.size(out.resolve(report.get("trace").getAsString())) > 0);
+        double profiledMs = report.get("profiled_seconds").getAsDouble() * 1e3;
+        double sum = 0;
+        for (var group : report.getAsJsonArray("groups")) {
+            JsonObject g = group.getAsJsonObject();
+            assertTrue(g.get("ms").getAsDouble() >= 0, g.toString());
+            sum += g.get("ms").getAsDouble();
+            if (g.get("name").getAsString().equals(Breakdown.LINEARS)
+                    || g.get("name").getAsString().equals(Breakdown.ATTENTION)) {
+                assertTrue(g.get("calls").getAsInt() > 0 && g.get("gflops").getAsDouble() > 0, g.toString());
+            }
+        }
+        // The groups split the profiled call between them, nothing counted twice.
+        assertEquals(profiledMs, sum, profiledMs * 1e-6);
+        assertFalse(report.getAsJsonArray("linear_shapes").isEmpty(), report.toString());
+    }
+
+    @Test
     void rssGrowth_runsOnTheTinyModel_andWritesItsReport() throws Exception {
         assumeTrue(Files.isReadable(Path.of("/proc/self/status")), "RssGrowth reads Linux's /proc/self/status");
         System.setProperty("bench.models.dir", models.toString());
