@@ -100,22 +100,20 @@ public final class Breakdown {
 
     static Breakdown parse(String[] args) {
         Breakdown b = new Breakdown();
-        for (int i = 0; i < args.length; i += 2) {
-            String option = args[i];
-            if (i + 1 >= args.length) {
-                throw new IllegalArgumentException(option + " needs a value; " + USAGE);
-            }
-            String value = args[i + 1];
+        CommandLine.read(args, USAGE, (option, value) -> {
             switch (option) {
                 case "--model" -> b.model = BenchModel.of(value).id;
                 case "--workload" -> b.workload = value;
-                case "--batch-size" -> b.batchSize = (int) RssGrowth.positive(option, value, 1);
-                case "--precision" -> b.precision = RssGrowth.oneOf(option, value, "fp32", "bf16");
-                case "--calls" -> b.calls = (int) RssGrowth.positive(option, value, 1);
+                case "--batch-size" -> b.batchSize = (int) CommandLine.positive(option, value, 1);
+                case "--precision" -> b.precision = CommandLine.oneOf(option, value, "fp32", "bf16");
+                case "--calls" -> b.calls = (int) CommandLine.positive(option, value, 1);
                 case "--out" -> b.out = Path.of(value);
-                default -> throw new IllegalArgumentException("unknown option " + option + "; " + USAGE);
+                default -> {
+                    return false;
+                }
             }
-        }
+            return true;
+        });
         Workload.of(b.workload, BenchModel.TINY, UNIFORM_DOCUMENTS); // rejects an unknown name now
         return b;
     }

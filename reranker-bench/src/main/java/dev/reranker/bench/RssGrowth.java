@@ -69,25 +69,23 @@ public final class RssGrowth {
 
     static RssGrowth parse(String[] args) {
         RssGrowth r = new RssGrowth();
-        for (int i = 0; i < args.length; i += 2) {
-            String option = args[i];
-            if (i + 1 >= args.length) {
-                throw new IllegalArgumentException(option + " needs a value; " + USAGE);
-            }
-            String value = args[i + 1];
+        CommandLine.read(args, USAGE, (option, value) -> {
             switch (option) {
                 case "--model" -> r.model = BenchModel.of(value).id;
                 case "--workload" -> r.workload = value;
-                case "--pairs" -> r.pairs = positive(option, value, 1);
-                case "--warmup-pairs" -> r.warmupPairs = positive(option, value, 0);
-                case "--batch-size" -> r.batchSize = (int) positive(option, value, 1);
-                case "--max-batch-tokens" -> r.maxBatchTokens = (int) positive(option, value, 1);
-                case "--backend" -> r.backend = oneOf(option, value, "native", "torchscript");
-                case "--precision" -> r.precision = oneOf(option, value, "fp32", "bf16");
+                case "--pairs" -> r.pairs = CommandLine.positive(option, value, 1);
+                case "--warmup-pairs" -> r.warmupPairs = CommandLine.positive(option, value, 0);
+                case "--batch-size" -> r.batchSize = (int) CommandLine.positive(option, value, 1);
+                case "--max-batch-tokens" -> r.maxBatchTokens = (int) CommandLine.positive(option, value, 1);
+                case "--backend" -> r.backend = CommandLine.oneOf(option, value, "native", "torchscript");
+                case "--precision" -> r.precision = CommandLine.oneOf(option, value, "fp32", "bf16");
                 case "--out" -> r.out = Path.of(value);
-                default -> throw new IllegalArgumentException("unknown option " + option + "; " + USAGE);
+                default -> {
+                    return false;
+                }
             }
-        }
+            return true;
+        });
         Workload.of(r.workload, BenchModel.TINY, UNIFORM_DOCUMENTS); // rejects an unknown name now
         return r;
     }
@@ -101,28 +99,6 @@ public final class RssGrowth {
     private static String arenas() {
         String max = System.getenv("MALLOC_ARENA_MAX");
         return max == null ? "glibc's default" : "MALLOC_ARENA_MAX=" + max;
-    }
-
-    static long positive(String option, String value, long min) {
-        long n;
-        try {
-            n = Long.parseLong(value);
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(option + " must be a whole number, was " + value);
-        }
-        if (n < min || n > Integer.MAX_VALUE) {
-            throw new IllegalArgumentException(option + " must be from " + min + " to " + Integer.MAX_VALUE
-                    + ", was " + value);
-        }
-        return n;
-    }
-
-    static String oneOf(String option, String value, String... allowed) {
-        if (!List.of(allowed).contains(value)) {
-            throw new IllegalArgumentException(option + " must be one of " + String.join(", ", allowed)
-                    + ", was " + value);
-        }
-        return value;
     }
 
     private void run() throws Exception {
