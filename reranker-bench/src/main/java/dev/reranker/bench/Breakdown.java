@@ -47,7 +47,6 @@ public final class Breakdown {
 
     private static final String USAGE = "options: --model minilm-l6|xlmr-base|tiny --workload mixed|uniform-128|short"
             + " --batch-size N --precision fp32|bf16 --calls N --out DIR";
-    private static final int UNIFORM_DOCUMENTS = 64;
     private static final int WARMUP_CALLS = 3;
 
     /** The groups time is sorted into, in the order the table lists them. */
@@ -114,14 +113,14 @@ public final class Breakdown {
             }
             return true;
         });
-        Workload.of(b.workload, BenchModel.TINY, UNIFORM_DOCUMENTS); // rejects an unknown name now
+        Workload.of(b.workload, BenchModel.TINY, Workload.UNIFORM_DOCUMENTS); // rejects an unknown name now
         return b;
     }
 
     private void run() throws Exception {
         DjlRuntime.keepOffline();
         BenchModel generated = BenchModel.of(model);
-        Workload load = Workload.of(workload, generated, UNIFORM_DOCUMENTS);
+        Workload load = Workload.of(workload, generated, Workload.UNIFORM_DOCUMENTS);
         double flops = Workload.effectiveFlops(generated.shape(), load);
         Files.createDirectories(out);
         Path trace = out.resolve("breakdown-trace.json");

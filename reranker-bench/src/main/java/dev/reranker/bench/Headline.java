@@ -202,7 +202,7 @@ public final class Headline {
                 System.out.printf(Locale.ROOT, "%s skipped: %s%n", run.row(), reason);
                 continue;
             }
-            Workload workload = Workload.of(run.workload(), BenchModel.of(run.model()), 64);
+            Workload workload = Workload.of(run.workload(), BenchModel.of(run.model()), Workload.UNIFORM_DOCUMENTS);
             double opsPerSecond = measured.get("score");
             JsonObject r = run.json();
             r.addProperty("pairs_per_s", round(opsPerSecond * workload.documents.size()));

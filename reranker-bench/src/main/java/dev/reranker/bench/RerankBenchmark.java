@@ -82,7 +82,7 @@ public class RerankBenchmark {
     public int maxBatchTokens;
 
     /** Documents per query in {@code uniform-128}. */
-    @Param("64")
+    @Param("" + Workload.UNIFORM_DOCUMENTS)
     public int uniformDocuments;
 
     private DjlReranker reranker;

@@ -48,8 +48,6 @@ public final class RssGrowth {
             + " --precision fp32|bf16 --out DIR";
     /** Samples over the measured run: one every 5% of it. */
     private static final int SAMPLES = 20;
-    /** Documents per query in {@code uniform-128}, as in the JMH benchmark. */
-    private static final int UNIFORM_DOCUMENTS = 64;
 
     private String model = "minilm-l6";
     private String workload = "short";
@@ -86,7 +84,7 @@ public final class RssGrowth {
             }
             return true;
         });
-        Workload.of(r.workload, BenchModel.TINY, UNIFORM_DOCUMENTS); // rejects an unknown name now
+        Workload.of(r.workload, BenchModel.TINY, Workload.UNIFORM_DOCUMENTS); // rejects an unknown name now
         return r;
     }
 
@@ -280,7 +278,7 @@ public final class RssGrowth {
         /** Scores exactly {@code n} pairs; the last query is cut short if it would pass {@code n}. */
         void score(long n) {
             while (n > 0) {
-                Workload next = Workload.of(workload, vocabulary, UNIFORM_DOCUMENTS, seed++);
+                Workload next = Workload.of(workload, vocabulary, Workload.UNIFORM_DOCUMENTS, seed++);
                 List<String> documents = next.documents();
                 if (documents.size() > n) {
                     documents = documents.subList(0, (int) n);

@@ -28,6 +28,8 @@ public final class Workload {
     static final int SHORT_DOCUMENTS = 100;
     static final int SHORT_MIN_TOKENS = 24;
     static final int SHORT_MAX_TOKENS = 40;
+    /** Documents per query in {@code uniform-128}, wherever a benchmark does not set it. */
+    public static final int UNIFORM_DOCUMENTS = 64;
     /** The seed of {@link #of(String, Vocabulary, int)}: the benchmarks' one workload. */
     static final long SEED = 7;
     /** sigma so that P(length > 512) = 5% for a median of 120: ln(512 / 120) / 1.645. */
