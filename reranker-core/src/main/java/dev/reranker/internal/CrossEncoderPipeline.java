@@ -50,7 +50,10 @@ public final class CrossEncoderPipeline {
      * @param sortByLength {@code false} keeps input order and cuts batches of {@code batchSize}, fewer
      *     where {@code maxBatchTokens} cuts them (for comparisons; slower on lists of mixed lengths)
      * @param maxBatchTokens the most tokens a batch may hold, padding included (rows times its
-     *     longest pair); a pair longer than this runs alone
+     *     longest pair) unless {@code packed}; a pair longer than this runs alone
+     * @param packed the forward pass runs each batch without its padding (the native backend packs
+     *     the rows one after another): then a batch's cost is its real tokens, so batches are cut by
+     *     {@code batchSize} and by {@code maxBatchTokens} counted in real tokens, never to save padding
      */
     public record Settings(
             int maxLength,
@@ -61,7 +64,8 @@ public final class CrossEncoderPipeline {
             WindowAggregation windowAggregation,
             int windowOverlap,
             int padId,
-            boolean sortByLength) {
+            boolean sortByLength,
+            boolean packed) {
 
         public Settings {
             Inputs.positive("maxBatchTokens", maxBatchTokens);
@@ -194,27 +198,32 @@ public final class CrossEncoderPipeline {
 
     /**
      * Where the batch that starts at {@code start} ends: after {@code batchSize} pairs, before the
-     * batch would hold more than {@code maxBatchTokens} tokens padded, and (in length order) where
-     * the next pair is so much longer than the batch's shortest that padding everything to it would
-     * waste more than about a fifth of the batch. Without the last rule the long tail of a real
-     * candidate list (a few documents of 512 tokens among many of 100) pads a whole batch to 512;
-     * measured on such a list, batch size 32 ran at 60% of batch size 8.
+     * batch would hold more than {@code maxBatchTokens} tokens, and, for a forward pass that runs
+     * the padding, (in length order) where the next pair is so much longer than the batch's shortest
+     * that padding everything to it would waste more than about a fifth of the batch. Without that
+     * rule the long tail of a real candidate list (a few documents of 512 tokens among many of 100)
+     * pads a whole batch to 512; measured on such a list, batch size 32 ran at 60% of batch size 8.
+     * A packed forward pass spends nothing on padding, so for it the rule would only cut batches
+     * smaller, and smaller multiplies run slower.
      */
     private int batchEnd(List<TokenizedPair> pairs, Integer[] order, int start) {
         int limit = Math.min(order.length, start + settings.batchSize());
         int first = pairs.get(order[start]).length(); // the shortest, in length order
-        int longestAllowed = settings.sortByLength()
+        int longestAllowed = settings.sortByLength() && !settings.packed()
                 ? Math.max(first + PADDING_SLACK, (int) (first * MAX_PADDING_RATIO))
                 : Integer.MAX_VALUE;
         int longest = first;
+        long real = first;
         int end = start + 1;
         while (end < limit) {
             int next = pairs.get(order[end]).length();
             int padded = Math.max(longest, next);
-            if (next > longestAllowed || (long) padded * (end + 1 - start) > settings.maxBatchTokens()) {
+            long tokens = settings.packed() ? real + next : (long) padded * (end + 1 - start);
+            if (next > longestAllowed || tokens > settings.maxBatchTokens()) {
                 break;
             }
             longest = padded;
+            real += next;
             end++;
         }
         return end;

@@ -45,6 +45,18 @@ public record PaddedBatch(int rows, int length, long[] inputIds, long[] attentio
                 java.util.Arrays.copyOfRange(attentionMask, a, b), java.util.Arrays.copyOfRange(tokenTypeIds, a, b));
     }
 
+    /** Tokens of row {@code row} that are not padding. */
+    public int realTokens(int row) {
+        if (row < 0 || row >= rows) {
+            throw new IndexOutOfBoundsException("row " + row + " of " + rows);
+        }
+        int n = 0;
+        for (int t = row * length, end = t + length; t < end; t++) {
+            n += (int) attentionMask[t];
+        }
+        return n;
+    }
+
     /** Tokens that are not padding. */
     public long realTokens() {
         long n = 0;

@@ -62,7 +62,16 @@ final class CrossEncoderPipelineTest {
             int maxLength, int batchSize, int maxBatchTokens, WindowAggregation windows, int overlap, boolean sorted) {
         return new CrossEncoderPipeline(
                 new CrossEncoderPipeline.Settings(maxLength, batchSize, maxBatchTokens,
-                        Truncation.QUERY_CAP_ONLY_SECOND, ScoreMode.RAW, windows, overlap, 0, sorted),
+                        Truncation.QUERY_CAP_ONLY_SECOND, ScoreMode.RAW, windows, overlap, 0, sorted, false),
+                BERT_LIKE, WORDS);
+    }
+
+    /** Sorted or not, no windows; {@code packed}: the forward pass runs no padding. */
+    private static CrossEncoderPipeline pipeline(
+            int maxLength, int batchSize, int maxBatchTokens, boolean sorted, boolean packed) {
+        return new CrossEncoderPipeline(
+                new CrossEncoderPipeline.Settings(maxLength, batchSize, maxBatchTokens,
+                        Truncation.QUERY_CAP_ONLY_SECOND, ScoreMode.RAW, null, 0, 0, sorted, packed),
                 BERT_LIKE, WORDS);
     }
 
@@ -238,6 +247,55 @@ final class CrossEncoderPipelineTest {
         List<String> docs = List.of(words(9) + " a", words(9) + " b", words(34) + " c", words(9) + " d");
         pipeline(64, 4, 45, null, 0, false).score("q r", docs, this::model);
         assertEquals(List.of(2, 1, 1), seen.stream().map(PaddedBatch::rows).toList());
+    }
+
+    @Test
+    void packed_batchesAreNotCutToSavePadding() {
+        // The lengths of batches_stopEarlyRatherThanPadAShortPairFarPastItsLength: a packed forward
+        // pass spends nothing on the padding, so all eight pairs share one batch.
+        List<String> docs = new ArrayList<>();
+        int[] lengths = {3, 4, 3, 5, 2, 4, 55, 57};
+        for (int i = 0; i < lengths.length; i++) {
+            docs.add(words(lengths[i]) + " s" + i);
+        }
+        float[] scores = pipeline(64, 8, 1000, true, true).score("q r", docs, this::model);
+        assertEquals(List.of(8), seen.stream().map(PaddedBatch::rows).toList());
+        seen.clear();
+        assertArrayEquals(pipeline(64, 8, null, 0).score("q r", docs, this::model), scores);
+    }
+
+    @Test
+    void packed_maxBatchTokensCountsRealTokens() {
+        // Sorted: six pairs of 15 tokens, then six of 34. 100 real tokens hold the six of 15 (90),
+        // then 90 + 34 would pass it; two of 34 (68), and a third would pass it. Padded, the same
+        // budget cut 6, 2, 2, 2 too, but a mixed batch differs: 15 + 15 + 34 = 64 real tokens where
+        // padding counted 3 x 34 = 102.
+        List<String> docs = new ArrayList<>();
+        for (int i = 0; i < 12; i++) {
+            docs.add(words(i < 6 ? 9 : 28) + " t" + i);
+        }
+        pipeline(64, 8, 100, true, true).score("q r", docs, this::model);
+        assertEquals(List.of(6, 2, 2, 2), seen.stream().map(PaddedBatch::rows).toList());
+        seen.clear();
+        List<String> mixed = List.of(words(9) + " a", words(9) + " b", words(28) + " c");
+        pipeline(64, 8, 64, true, true).score("q r", mixed, this::model);
+        assertEquals(List.of(3), seen.stream().map(PaddedBatch::rows).toList());
+        seen.clear();
+        pipeline(64, 8, 63, true, true).score("q r", mixed, this::model);
+        assertEquals(List.of(2, 1), seen.stream().map(PaddedBatch::rows).toList());
+        seen.clear();
+        pipeline(64, 8, 64, true, false).score("q r", mixed, this::model);
+        assertEquals(List.of(2, 1), seen.stream().map(PaddedBatch::rows).toList());
+    }
+
+    @Test
+    void paddedBatch_realTokensOfARow() {
+        PaddedBatch batch = PaddedBatch.of(pipeline(64, 8, null, 0).pairs("q", List.of(words(1), words(5), words(3))), 0);
+        assertEquals(3 + 1 + 1, batch.realTokens(0));
+        assertEquals(3 + 1 + 5, batch.realTokens(1));
+        assertEquals(3 + 1 + 3, batch.realTokens(2));
+        assertEquals(batch.realTokens(), batch.realTokens(0) + batch.realTokens(1) + batch.realTokens(2));
+        assertThrows(IndexOutOfBoundsException.class, () -> batch.realTokens(3));
     }
 
     @Test

@@ -85,7 +85,7 @@ public final class DjlReranker implements Reranker {
             this.pipeline = new CrossEncoderPipeline(
                     new CrossEncoderPipeline.Settings(maxLength, builder.batchSize, builder.maxBatchTokens(),
                             builder.truncation, builder.scoreMode, builder.windowAggregation, builder.windowOverlap,
-                            tok.padId(), builder.sortByLength),
+                            tok.padId(), builder.sortByLength, loaded.packsBatches()),
                     tok.template(), tok);
             this.sessions = new ArrayBlockingQueue<>(builder.predictors);
             for (int i = 0; i < builder.predictors; i++) {
@@ -362,18 +362,22 @@ public final class DjlReranker implements Reranker {
             return this;
         }
 
-        /** Pairs per forward pass (default 32); each batch is padded only to its own longest pair. */
+        /**
+         * Pairs per forward pass (default 32). The native backend runs each batch without padding;
+         * the TorchScript backend pads it to its own longest pair.
+         */
         public Builder batchSize(int batchSize) {
             this.batchSize = Inputs.positive("batchSize", batchSize);
             return this;
         }
 
         /**
-         * The most tokens one forward pass may hold, padding included (rows times the batch's longest
-         * pair). By default {@code batchSize} pairs of 128 tokens (4,096 for 32): a batch of typical
-         * pairs is not cut, one of long pairs holds fewer. That bounds the memory one batch needs,
-         * whatever the list holds, and with it the peak the process keeps (see the README's Native
-         * memory). A pair longer than this runs alone.
+         * The most tokens one forward pass may hold: real tokens with the native backend, which runs
+         * a batch without padding; padding included with the TorchScript backend (rows times the
+         * batch's longest pair). By default {@code batchSize} pairs of 128 tokens (4,096 for 32): a
+         * batch of typical pairs is not cut, one of long pairs holds fewer. That bounds the memory
+         * one batch needs, whatever the list holds, and with it the peak the process keeps (see the
+         * README's Native memory). A pair longer than this runs alone.
          */
         public Builder maxBatchTokens(int maxBatchTokens) {
             this.maxBatchTokens = Inputs.positive("maxBatchTokens", maxBatchTokens);

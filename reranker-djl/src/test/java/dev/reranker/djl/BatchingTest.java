@@ -75,6 +75,28 @@ final class BatchingTest {
     }
 
     @ParameterizedTest
+    @ValueSource(strings = {Fixtures.BERT, Fixtures.XLMR})
+    void native_batchesAreFull_lengthsDoNotCutThem(String fixture) {
+        // The native backend runs no padding, so pairs of 10 to 64 tokens share one batch of 64 (at
+        // most 64 x 64 real tokens, under the default budget of 64 x 128). The TorchScript twin pads,
+        // so it cuts where a pair is much longer than its batch's shortest.
+        List<String> docs = mixed();
+        long distinct = docs.stream().distinct().count();
+        assertTrue(distinct <= 64, distinct + " documents");
+        try (DjlReranker packed = DjlReranker.builder().model(Fixtures.dir(fixture)).batchSize(64).build();
+                DjlReranker padded = DjlReranker.builder().model(Fixtures.dir(fixture + "-torchscript"))
+                        .batchSize(64).build()) {
+            long before = packed.batchesRun();
+            float[] scores = packed.score(QUERY, docs);
+            assertEquals(1, packed.batchesRun() - before);
+            long paddedBefore = padded.batchesRun();
+            assertArrayEquals(padded.score(QUERY, docs), scores, 1e-4f);
+            long paddedBatches = padded.batchesRun() - paddedBefore;
+            assertTrue(paddedBatches > 1, paddedBatches + " padded batches");
+        }
+    }
+
+    @ParameterizedTest
     @ValueSource(strings = {Fixtures.BERT_TORCHSCRIPT, Fixtures.XLMR_TORCHSCRIPT, Fixtures.BERT})
     void maxBatchTokens_cutsBatchesOfLongPairs_scoresUnchanged(String fixture) {
         List<String> docs = mixed();
@@ -87,7 +109,7 @@ final class BatchingTest {
             long before = budget.batchesRun();
             assertArrayEquals(expected, budget.score(QUERY, docs), 1e-5f);
             long batches = budget.batchesRun() - before;
-            // Pairs of up to 64 tokens, at most 128 padded tokens a batch: at least two batches per
+            // Pairs of up to 64 tokens, at most 128 tokens a batch (padded, or real ones natively): at least two batches per
             // two longest pairs, far more than at 64 pairs of 128 tokens.
             assertTrue(batches > 2 * plainBatches, batches + " batches against " + plainBatches);
             assertTrue(budget.toString().contains("maxBatchTokens=128"), budget.toString());

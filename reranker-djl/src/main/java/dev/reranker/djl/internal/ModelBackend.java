@@ -13,6 +13,14 @@ public interface ModelBackend extends AutoCloseable {
 
     Session newSession();
 
+    /**
+     * Whether a batch runs without its padding (rows packed one after another), so that a batch
+     * costs its real tokens, not rows times its longest pair; batches are then cut accordingly.
+     */
+    default boolean packsBatches() {
+        return false;
+    }
+
     @Override
     void close();
 

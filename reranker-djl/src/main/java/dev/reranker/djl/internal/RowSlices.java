@@ -18,29 +18,62 @@ public final class RowSlices {
 
     private final int heads;
     private final int intermediate;
+    private final boolean packed;
 
     /**
+     * For a forward pass that runs the padding: every row costs the batch's padded length.
+     *
      * @param heads attention heads whose {@code [T, T]} scores a forward pass materialises, 0 when it
      *     materialises none; with {@code intermediate} also 0, the sizes are unknown and nothing is sliced
      */
     public RowSlices(int heads, int intermediate) {
+        this(heads, intermediate, false);
+    }
+
+    private RowSlices(int heads, int intermediate, boolean packed) {
         this.heads = heads;
         this.intermediate = intermediate;
+        this.packed = packed;
+    }
+
+    /**
+     * For a forward pass that packs the batch without its padding and materialises no attention
+     * scores: a row costs its real tokens' feed-forward activations.
+     */
+    public static RowSlices packed(int intermediate) {
+        return new RowSlices(0, intermediate, true);
     }
 
     public float[][] run(PaddedBatch batch, Function<PaddedBatch, float[][]> forward) {
-        long length = batch.length();
-        long perRow = 4 * Math.max((long) heads * length * length, length * intermediate);
-        if (perRow == 0 || (long) batch.rows() * perRow <= SLICE_BYTES) {
+        int rows = batch.rows();
+        long[] rowBytes = new long[rows];
+        long total = 0;
+        for (int r = 0; r < rows; r++) {
+            long tokens = packed ? batch.realTokens(r) : batch.length();
+            rowBytes[r] = 4 * Math.max((long) heads * tokens * tokens, tokens * intermediate);
+            total += rowBytes[r];
+        }
+        if (total == 0 || total <= SLICE_BYTES) {
             return forward.apply(batch);
         }
-        int rowsPerSlice = (int) Math.max(1, SLICE_BYTES / perRow);
-        float[][] out = new float[batch.rows()][];
-        for (int from = 0; from < batch.rows(); from += rowsPerSlice) {
-            int to = Math.min(batch.rows(), from + rowsPerSlice);
-            float[][] slice = forward.apply(batch.rows(from, to));
-            System.arraycopy(slice, 0, out, from, slice.length);
+        float[][] out = new float[rows][];
+        int from = 0;
+        long sliceBytes = 0;
+        for (int r = 0; r < rows; r++) {
+            if (r > from && sliceBytes + rowBytes[r] > SLICE_BYTES) {
+                runSlice(batch, from, r, forward, out);
+                from = r;
+                sliceBytes = 0;
+            }
+            sliceBytes += rowBytes[r];
         }
+        runSlice(batch, from, rows, forward, out);
         return out;
+    }
+
+    private static void runSlice(PaddedBatch batch, int from, int to, Function<PaddedBatch, float[][]> forward,
+            float[][] out) {
+        float[][] slice = forward.apply(batch.rows(from, to));
+        System.arraycopy(slice, 0, out, from, slice.length);
     }
 }

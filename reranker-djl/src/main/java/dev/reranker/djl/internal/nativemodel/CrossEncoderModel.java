@@ -86,7 +86,7 @@ final class CrossEncoderModel implements AutoCloseable {
         this.bf16 = bf16;
         // Inference never materialises attention scores (FusedEncoder): the largest temporary per
         // row is the feed-forward activation.
-        this.slices = new RowSlices(0, config.intermediateSize());
+        this.slices = RowSlices.packed(config.intermediateSize());
         long h = config.hiddenSize();
         long i = config.intermediateSize();
         wordEmbeddings = tensor(new long[] {config.vocabSize(), h}, "embeddings.word_embeddings.weight");

@@ -85,6 +85,11 @@ public final class NativeBackend implements ModelBackend {
     }
 
     @Override
+    public boolean packsBatches() {
+        return true;
+    }
+
+    @Override
     public Session newSession() {
         return new Session() {
             @Override
