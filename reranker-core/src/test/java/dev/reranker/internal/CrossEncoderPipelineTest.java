@@ -54,7 +54,7 @@ final class CrossEncoderPipelineTest {
     }
 
     private static CrossEncoderPipeline pipeline(int maxLength, int batchSize, WindowAggregation windows, int overlap) {
-        int budget = CrossEncoderPipeline.defaultMaxBatchTokens(batchSize);
+        int budget = CrossEncoderPipeline.defaultMaxBatchTokens(batchSize, false);
         return pipeline(maxLength, batchSize, budget, windows, overlap, true);
     }
 
@@ -303,7 +303,9 @@ final class CrossEncoderPipelineTest {
         IllegalArgumentException e =
                 assertThrows(IllegalArgumentException.class, () -> pipeline(64, 8, 0, null, 0, true));
         assertTrue(e.getMessage().contains("maxBatchTokens"), e.getMessage());
-        assertEquals(4096, CrossEncoderPipeline.defaultMaxBatchTokens(32));
-        assertEquals(Integer.MAX_VALUE, CrossEncoderPipeline.defaultMaxBatchTokens(Integer.MAX_VALUE));
+        assertEquals(4096, CrossEncoderPipeline.defaultMaxBatchTokens(32, false));
+        assertEquals(2048, CrossEncoderPipeline.defaultMaxBatchTokens(32, true));
+        assertEquals(Integer.MAX_VALUE, CrossEncoderPipeline.defaultMaxBatchTokens(Integer.MAX_VALUE, false));
+        assertEquals(Integer.MAX_VALUE, CrossEncoderPipeline.defaultMaxBatchTokens(Integer.MAX_VALUE, true));
     }
 }

@@ -83,7 +83,8 @@ public final class DjlReranker implements Reranker {
             loaded = loadBackend(builder.backend, builder.precision, files, Engines.device(deviceName),
                     files.usesTokenTypes(tok.template().distinguishesSides()));
             this.pipeline = new CrossEncoderPipeline(
-                    new CrossEncoderPipeline.Settings(maxLength, builder.batchSize, builder.maxBatchTokens(),
+                    new CrossEncoderPipeline.Settings(maxLength, builder.batchSize,
+                            builder.maxBatchTokens(loaded.packsBatches()),
                             builder.truncation, builder.scoreMode, builder.windowAggregation, builder.windowOverlap,
                             tok.padId(), builder.sortByLength, loaded.packsBatches()),
                     tok.template(), tok);
@@ -373,19 +374,19 @@ public final class DjlReranker implements Reranker {
 
         /**
          * The most tokens one forward pass may hold: real tokens with the native backend, which runs
-         * a batch without padding; padding included with the TorchScript backend (rows times the
-         * batch's longest pair). By default {@code batchSize} pairs of 128 tokens (4,096 for 32): a
-         * batch of typical pairs is not cut, one of long pairs holds fewer. That bounds the memory
-         * one batch needs, whatever the list holds, and with it the peak the process keeps (see the
-         * README's Native memory). A pair longer than this runs alone.
+         * a batch without padding, by default {@code batchSize} pairs of 64 (2,048 for 32); padding
+         * included with the TorchScript backend (rows times the batch's longest pair), by default
+         * {@code batchSize} pairs of 128 (4,096 for 32). A batch of long pairs holds fewer pairs.
+         * That bounds the memory one batch needs, whatever the list holds, and with it the peak the
+         * process keeps (see the README's Native memory). A pair longer than this runs alone.
          */
         public Builder maxBatchTokens(int maxBatchTokens) {
             this.maxBatchTokens = Inputs.positive("maxBatchTokens", maxBatchTokens);
             return this;
         }
 
-        private int maxBatchTokens() {
-            return maxBatchTokens > 0 ? maxBatchTokens : CrossEncoderPipeline.defaultMaxBatchTokens(batchSize);
+        private int maxBatchTokens(boolean packed) {
+            return maxBatchTokens > 0 ? maxBatchTokens : CrossEncoderPipeline.defaultMaxBatchTokens(batchSize, packed);
         }
 
         /**

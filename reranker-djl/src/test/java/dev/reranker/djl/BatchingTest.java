@@ -78,7 +78,7 @@ final class BatchingTest {
     @ValueSource(strings = {Fixtures.BERT, Fixtures.XLMR})
     void native_batchesAreFull_lengthsDoNotCutThem(String fixture) {
         // The native backend runs no padding, so pairs of 10 to 64 tokens share one batch of 64 (at
-        // most 64 x 64 real tokens, under the default budget of 64 x 128). The TorchScript twin pads,
+        // most 64 x 64 real tokens, within the default budget of 64 x 64). The TorchScript twin pads,
         // so it cuts where a pair is much longer than its batch's shortest.
         List<String> docs = mixed();
         long distinct = docs.stream().distinct().count();

@@ -167,7 +167,7 @@ public final class CrossEncoderTrainer {
             }
             CrossEncoderPipeline pipeline = new CrossEncoderPipeline(new CrossEncoderPipeline.Settings(
                     maxLength(files, tokenizer), SCORING_BATCH,
-                    CrossEncoderPipeline.defaultMaxBatchTokens(SCORING_BATCH), Truncation.QUERY_CAP_ONLY_SECOND,
+                    CrossEncoderPipeline.defaultMaxBatchTokens(SCORING_BATCH, true), Truncation.QUERY_CAP_ONLY_SECOND,
                     ScoreMode.AUTO, null, 0, tokenizer.padId(), true, true),
                     tokenizer.template(), tokenizer);
             Run run = new Run(trainable, pipeline, data, eval, output, directory);
