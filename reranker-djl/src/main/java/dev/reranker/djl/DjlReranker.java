@@ -82,11 +82,11 @@ public final class DjlReranker implements Reranker {
             int maxLength = maxLength(builder, files, tok.template().specialTokens());
             loaded = loadBackend(builder.backend, builder.precision, files, Engines.device(deviceName),
                     files.usesTokenTypes(tok.template().distinguishesSides()));
+            boolean packed = loaded.packsBatches();
             this.pipeline = new CrossEncoderPipeline(
-                    new CrossEncoderPipeline.Settings(maxLength, builder.batchSize,
-                            builder.maxBatchTokens(loaded.packsBatches()),
+                    new CrossEncoderPipeline.Settings(maxLength, builder.batchSize, builder.maxBatchTokens(packed),
                             builder.truncation, builder.scoreMode, builder.windowAggregation, builder.windowOverlap,
-                            tok.padId(), builder.sortByLength, loaded.packsBatches()),
+                            tok.padId(), builder.sortByLength, packed),
                     tok.template(), tok);
             this.sessions = new ArrayBlockingQueue<>(builder.predictors);
             for (int i = 0; i < builder.predictors; i++) {

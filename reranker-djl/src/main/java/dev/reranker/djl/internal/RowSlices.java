@@ -53,7 +53,7 @@ public final class RowSlices {
             rowBytes[r] = 4 * Math.max((long) heads * tokens * tokens, tokens * intermediate);
             total += rowBytes[r];
         }
-        if (total == 0 || total <= SLICE_BYTES) {
+        if (total <= SLICE_BYTES) { // also when the sizes are unknown (all 0)
             return forward.apply(batch);
         }
         float[][] out = new float[rows][];

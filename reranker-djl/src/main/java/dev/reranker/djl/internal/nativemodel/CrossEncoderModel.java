@@ -252,9 +252,7 @@ final class CrossEncoderModel implements AutoCloseable {
         long[] lengths = new long[rows];
         int tokens = 0;
         for (int r = 0; r < rows; r++) {
-            for (int t = 0; t < length; t++) {
-                lengths[r] += mask[r * length + t];
-            }
+            lengths[r] = batch.realTokens(r);
             tokens += (int) lengths[r];
         }
         long[] ids = batch.inputIds();
