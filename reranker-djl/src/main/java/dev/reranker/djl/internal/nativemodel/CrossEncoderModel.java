@@ -262,10 +262,8 @@ final class CrossEncoderModel implements AutoCloseable {
         long[] packedIds = new long[tokens + filler];
         long[] packedTypes = new long[tokens + filler];
         long[] packedPositions = new long[tokens + filler];
-        long[] firstTokens = new long[rows];
         int k = 0;
         for (int r = 0; r < rows; r++) {
-            firstTokens[r] = k;
             for (int t = 0; t < lengths[r]; t++) {
                 int at = r * length + t;
                 if (mask[at] != 1) {
@@ -284,10 +282,10 @@ final class CrossEncoderModel implements AutoCloseable {
             lengths = Arrays.copyOf(lengths, rows + 1);
             lengths[rows] = filler;
         }
-        NDArray x = fused.encode(
+        NDArray first = fused.encode( // each row's first token: [rows (+ the filler), H]
                 embeddings(scope.create(packedIds), scope.create(packedPositions), scope.create(packedTypes)),
-                scope.create(lengths));
-        return head(embed(scope.create(firstTokens), x), null); // each row's first token: [rows, H]
+                scope.create(lengths), true);
+        return head(filler > 0 ? first.get("0:" + rows) : first, null);
     }
 
     /** Word + position + token-type embeddings, then LayerNorm; ids of any shape. */

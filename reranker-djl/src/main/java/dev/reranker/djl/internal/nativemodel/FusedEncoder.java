@@ -57,6 +57,8 @@ final class FusedEncoder implements AutoCloseable {
     private final Route route;
     private final List<NDList> layerWeights = new ArrayList<>();
     private final NDList scalars;
+    private final NDArray allTokens;
+    private final NDArray firstTokens;
     private final ParameterStore parameters;
 
     /**
@@ -104,6 +106,8 @@ final class FusedEncoder implements AutoCloseable {
         };
         scalars = new NDList(manager.create((long) config.heads()), manager.create(config.layerNormEps()),
                 manager.create((long) activation));
+        allTokens = manager.create(0L);
+        firstTokens = manager.create(1L);
         LayerPrograms.Program onednn = null;
         if (cpuProgram != null && manager.getDevice().getDeviceType().equals(Device.Type.CPU)
                 && !layerWeights.isEmpty()) {
@@ -120,9 +124,9 @@ final class FusedEncoder implements AutoCloseable {
     }
 
     /**
-     * The program, if it loads, runs the first layer on two short rows and agrees with the portable
-     * program there (fp32 to 1e-4; bf16, whose two routes round differently, to 0.1); otherwise
-     * null, and the reason is logged.
+     * The program, if it loads, runs the first layer on two short rows, for every token and for
+     * the first tokens only, and agrees with the portable program there (fp32 to 1e-4; bf16, whose
+     * two routes round differently, to 0.1); otherwise null, and the reason is logged.
      */
     private LayerPrograms.Program agreeing(String program, LayerPrograms.Program portable, NDManager manager,
             EncoderConfig config, boolean bf16) {
@@ -131,13 +135,15 @@ final class FusedEncoder implements AutoCloseable {
             candidate = LayerPrograms.load(program, manager.getDevice());
             NDArray x = scope.randomNormal(new Shape(6, config.hiddenSize()));
             NDArray lengths = scope.create(new long[] {2, 4});
-            float[] expected = runLayer(portable, x, lengths, layerWeights.get(0)).toFloatArray();
-            float[] actual = runLayer(candidate, x, lengths, layerWeights.get(0)).toFloatArray();
             double tolerance = bf16 ? 0.1 : 1e-4;
-            for (int i = 0; i < expected.length; i++) {
-                if (!(Math.abs(actual[i] - expected[i]) <= tolerance)) {
-                    throw new IllegalStateException("it gave " + actual[i] + " where the portable program gave "
-                            + expected[i]);
+            for (boolean firstOnly : new boolean[] {false, true}) {
+                float[] expected = runLayer(portable, x, lengths, layerWeights.get(0), firstOnly).toFloatArray();
+                float[] actual = runLayer(candidate, x, lengths, layerWeights.get(0), firstOnly).toFloatArray();
+                for (int i = 0; i < expected.length; i++) {
+                    if (!(Math.abs(actual[i] - expected[i]) <= tolerance)) {
+                        throw new IllegalStateException("it gave " + actual[i] + " where the portable program gave "
+                                + expected[i]);
+                    }
                 }
             }
             logger.debug("encoder layers run by {}", program);
@@ -152,10 +158,13 @@ final class FusedEncoder implements AutoCloseable {
         }
     }
 
-    private NDArray runLayer(LayerPrograms.Program program, NDArray x, NDArray lengths, NDList weights) {
+    /** @param firstOnly whether to compute each row's first token only (see {@link #encode}) */
+    private NDArray runLayer(LayerPrograms.Program program, NDArray x, NDArray lengths, NDList weights,
+            boolean firstOnly) {
         NDList inputs = new NDList(x, lengths);
         inputs.addAll(weights);
         inputs.addAll(scalars);
+        inputs.add(firstOnly ? firstTokens : allTokens);
         return program.run(parameters, inputs);
     }
 
@@ -167,14 +176,21 @@ final class FusedEncoder implements AutoCloseable {
     /**
      * Runs every layer.
      *
+     * <p>With {@code firstTokensOnly}, the last layer computes keys and values for every token
+     * but its query, attention, output projection and feed-forward for each row's first token
+     * only: what a classification head on that token reads, for about a sixth of the layer's work.
+     *
      * @param x the embeddings of the real tokens of every row, one row after another: [N, H] fp32
      * @param lengths [B] int64: each row's token count, summing to N
-     * @return the last hidden states, [N, H] fp32, in {@code x}'s manager
+     * @param firstTokensOnly whether to return each row's first token only
+     * @return the last hidden states in {@code x}'s manager, fp32: [N, H], or with
+     *     {@code firstTokensOnly} [B, H]
      */
-    NDArray encode(NDArray x, NDArray lengths) {
+    NDArray encode(NDArray x, NDArray lengths, boolean firstTokensOnly) {
         NDArray hidden = x;
-        for (NDList weights : layerWeights) {
-            NDArray next = runLayer(layer, hidden, lengths, weights);
+        for (int l = 0; l < layerWeights.size(); l++) {
+            boolean last = l == layerWeights.size() - 1;
+            NDArray next = runLayer(layer, hidden, lengths, layerWeights.get(l), firstTokensOnly && last);
             if (hidden != x) {
                 hidden.close();
             }

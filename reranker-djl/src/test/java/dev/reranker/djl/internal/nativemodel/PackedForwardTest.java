@@ -87,10 +87,45 @@ class PackedForwardTest {
             assertEquals(FusedEncoder.Route.PORTABLE, fallback.route());
             NDArray x = scope.randomNormal(new Shape(9, config.hiddenSize()));
             NDArray lengths = scope.create(new long[] {4, 5});
-            float[] expected = portable.encode(x, lengths).toFloatArray();
-            float[] actual = fallback.encode(x, lengths).toFloatArray();
+            float[] expected = portable.encode(x, lengths, false).toFloatArray();
+            float[] actual = fallback.encode(x, lengths, false).toFloatArray();
             for (int i = 0; i < expected.length; i++) {
                 assertEquals(expected[i], actual[i], 1e-6, "element " + i);
+            }
+        }
+    }
+
+    /**
+     * The last layer can compute each row's first token only; those rows equal the full last
+     * layer's first-token rows, for both programs and both number formats.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {Checkpoints.BERT, Checkpoints.XLMR})
+    void firstTokensOnly_equalTheFullLastLayersFirstRows(String fixture) {
+        Path dir = Checkpoints.fixture(fixture);
+        EncoderConfig config = config(dir);
+        long[] rows = {5, 1, 9, 3};
+        long[] firsts = {0, 5, 6, 15};
+        for (boolean bf16 : new boolean[] {false, true}) {
+            for (String program : new String[] {null, "encoder_layer_onednn"}) {
+                NDManager manager = Engines.pytorch().newBaseManager();
+                try (Weights weights = Weights.open(dir, manager);
+                        CrossEncoderModel model = new CrossEncoderModel(config, weights, manager, false, null,
+                                FusedEncoder.Route.PORTABLE);
+                        FusedEncoder encoder = new FusedEncoder(model.programLayers(), config, manager, bf16, program);
+                        NDManager scope = manager.newSubManager()) {
+                    NDArray x = scope.randomNormal(new Shape(18, config.hiddenSize()));
+                    NDArray lengths = scope.create(rows);
+                    NDArray all = encoder.encode(x, lengths, false);
+                    float[] expected = all.get(scope.create(firsts)).toFloatArray();
+                    NDArray first = encoder.encode(x, lengths, true);
+                    assertEquals(new Shape(rows.length, config.hiddenSize()), first.getShape());
+                    float[] actual = first.toFloatArray();
+                    String what = (bf16 ? "bf16 " : "fp32 ") + encoder.route();
+                    for (int i = 0; i < expected.length; i++) {
+                        assertEquals(expected[i], actual[i], bf16 ? 0.05 : 1e-5, what + ", element " + i);
+                    }
+                }
             }
         }
     }
