@@ -144,6 +144,7 @@ public final class Headline {
         Path jar = Path.of(Headline.class.getProtectionDomain().getCodeSource().getLocation().toURI());
         Path out = Path.of(args.length > 0 ? args[0] : "reranker-bench/target");
         Files.createDirectories(out);
+        HostSteal start = HostSteal.read();
         Path modelDir = BenchModel.of(MODEL).directory(); // generate once, before the timed runs
         BenchModel.of(LARGE_MODEL).directory();
         Map<String, String> missing = missingPrerequisites(modelDir, Path.of(TCMALLOC));
@@ -154,7 +155,9 @@ public final class Headline {
         // The limit is the faster of libtorch's two routes (at 2048³ on this AMD EPYC oneDNN's fp32 ran ~2.2x MKL's).
         JsonObject gemm = new JsonObject();
         JsonObject gemmRoutes = new JsonObject();
+        JsonObject gemmSteal = new JsonObject();
         for (String dtype : new String[] {"fp32", "bf16"}) {
+            HostSteal before = HostSteal.read();
             JsonObject byRoute = new JsonObject();
             double best = 0;
             for (String route : new String[] {"eager", "onednn"}) {
@@ -166,6 +169,7 @@ public final class Headline {
             }
             gemm.addProperty(dtype, best);
             gemmRoutes.add(dtype, byRoute);
+            gemmSteal.addProperty(dtype, round(HostSteal.read().percentSince(before)));
         }
 
         List<Run> runs = new ArrayList<>();
@@ -208,9 +212,10 @@ public final class Headline {
             r.addProperty("pairs_per_s", round(opsPerSecond * workload.documents.size()));
             double flops = Workload.effectiveFlops(BenchModel.of(run.model()).shape(), workload);
             r.addProperty("effective_gflops", round(opsPerSecond * flops / 1e9));
+            r.addProperty("steal_percent", round(measured.get(STEAL)));
             results.add(r);
-            System.out.printf(Locale.ROOT, "%s %9.1f pairs/s %7.1f GFLOP/s%n", run.row(),
-                    r.get("pairs_per_s").getAsDouble(), r.get("effective_gflops").getAsDouble());
+            System.out.printf(Locale.ROOT, "%s %9.1f pairs/s %7.1f GFLOP/s %5.1f%% steal%n", run.row(),
+                    r.get("pairs_per_s").getAsDouble(), r.get("effective_gflops").getAsDouble(), measured.get(STEAL));
         }
 
         JsonObject machine = new JsonObject();
@@ -218,6 +223,8 @@ public final class Headline {
         machine.addProperty("cores", Runtime.getRuntime().availableProcessors());
         CpuFeatures.nativeBf16().ifPresent(bf16 -> machine.addProperty("bf16_instructions", bf16));
         machine.addProperty("jdk", System.getProperty("java.vm.name") + " " + System.getProperty("java.version"));
+        // Time the hypervisor gave to other guests while this ran; each result has its own share.
+        machine.addProperty("steal_percent", round(HostSteal.read().percentSince(start)));
         machine.addProperty("allocator", "default = glibc tuned by the library (mallopt); glibc = untuned "
                 + "(-Ddev.reranker.malloc=default); tcmalloc = LD_PRELOAD " + TCMALLOC + "; all three cap oneDNN's "
                 + "primitive caches at " + NativeMemory.PRIMITIVE_CACHE_CAPACITY
@@ -226,6 +233,7 @@ public final class Headline {
         headline.add("machine", machine);
         headline.add("gemm_gflops", gemm);
         headline.add("gemm_gflops_by_route", gemmRoutes);
+        headline.add("gemm_steal_percent", gemmSteal);
         headline.add("results", results);
         if (!skipped.isEmpty()) {
             headline.add("skipped", skipped);
@@ -236,7 +244,13 @@ public final class Headline {
         System.out.println("gemm GFLOP/s: " + gemm + "; wrote " + out.resolve("headline.json") + " and headline.svg");
     }
 
-    /** One JMH run in a fresh JVM; returns the primary score and secondary results by name. */
+    /** The key of {@link #jmh}'s steal share. */
+    private static final String STEAL = "steal %";
+
+    /**
+     * One JMH run in a fresh JVM; returns the primary score, secondary results by name, and the
+     * machine's steal share over the run ({@link #STEAL}; -1 where unknown).
+     */
     private static Map<String, Double> jmh(Path jar, Path out, String benchmark, Map<String, String> params,
             String allocator, int iterations) throws IOException, InterruptedException, JmhFailure {
         Path result = Files.createTempFile(out, "jmh-", ".json");
@@ -256,6 +270,7 @@ public final class Headline {
         if ("tcmalloc".equals(allocator)) {
             builder.environment().put("LD_PRELOAD", TCMALLOC);
         }
+        HostSteal before = HostSteal.read();
         Process process = builder.start();
         boolean finished = process.waitFor(20, TimeUnit.MINUTES);
         if (!finished) {
@@ -270,9 +285,11 @@ public final class Headline {
                     + String.join(" ", command) + ")");
         }
         Files.delete(log);
+        double steal = HostSteal.read().percentSince(before);
         JsonObject first = json.get(0).getAsJsonObject();
         Map<String, Double> scores = new LinkedHashMap<>();
         scores.put("score", first.getAsJsonObject("primaryMetric").get("score").getAsDouble());
+        scores.put(STEAL, steal);
         JsonObject secondary = first.getAsJsonObject("secondaryMetrics");
         if (secondary != null) {
             for (Map.Entry<String, JsonElement> e : secondary.entrySet()) {

@@ -312,10 +312,9 @@ public final class RssGrowth {
     }
 
     /** Counters read from {@code /proc} at one moment; two readings make a {@link Stretch}. */
-    record Activity(long nanos, long cpuNanos, long minorFaults, long machineTicks, long stealTicks) {
+    record Activity(long nanos, long cpuNanos, long minorFaults, HostSteal host) {
 
         private static final Path SELF_STAT = Path.of("/proc/self/stat");
-        private static final Path STAT = Path.of("/proc/stat");
 
         static Activity read() {
             long cpu = ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
@@ -325,26 +324,15 @@ public final class RssGrowth {
                 String self = Files.readString(SELF_STAT, StandardCharsets.US_ASCII);
                 String[] fields = self.substring(self.lastIndexOf(')') + 2).trim().split("\\s+");
                 long faults = Long.parseLong(fields[7]);
-                // cpu  user nice system idle iowait irq softirq steal guest guest_nice (guest is in user)
-                String machine = Files.readAllLines(STAT, StandardCharsets.US_ASCII).get(0);
-                String[] ticks = machine.trim().split("\\s+");
-                long total = 0;
-                for (int i = 1; i <= Math.min(8, ticks.length - 1); i++) {
-                    total += Long.parseLong(ticks[i]);
-                }
-                long steal = ticks.length > 8 ? Long.parseLong(ticks[8]) : -1;
-                return new Activity(System.nanoTime(), cpu, faults, total, steal);
+                return new Activity(System.nanoTime(), cpu, faults, HostSteal.read());
             } catch (IOException e) {
-                throw new UncheckedIOException("RssGrowth reads " + SELF_STAT + " and " + STAT + ", so it runs on"
-                        + " Linux only", e);
+                throw new UncheckedIOException("RssGrowth reads " + SELF_STAT + ", so it runs on Linux only", e);
             }
         }
 
         Stretch since(Activity earlier, long pairs) {
-            long machine = machineTicks - earlier.machineTicks;
-            double steal = stealTicks < 0 || machine <= 0 ? -1 : 100.0 * (stealTicks - earlier.stealTicks) / machine;
             return new Stretch(pairs, (nanos - earlier.nanos) / 1e9, (cpuNanos - earlier.cpuNanos) / 1e9,
-                    minorFaults - earlier.minorFaults, steal);
+                    minorFaults - earlier.minorFaults, host.percentSince(earlier.host));
         }
     }
 
