@@ -47,8 +47,9 @@ class EncoderLayer(torch.nn.Module):
     """One layer over a batch packed without padding. x: [N, H] fp32, the real tokens of every row
     one after another; lengths: [B] int64, each row's token count (they sum to N); the matrices and
     their biases are fp32 or bf16 (the layer computes in their format), LayerNorm's fp32; heads,
-    act: int64 scalars (act 0 gelu, 1 gelu tanh, 2 relu); eps: fp32 scalar; first_only: bool
-    scalar. Returns [N, H] fp32, or with first_only [B, H], each row's first token only.
+    act: int64 scalars (act 0 gelu, 1 gelu tanh, 2 relu); eps: fp32 scalar; first_only: int64
+    scalar, 1 for the last layer. Returns [N, H] fp32, or with first_only [B, H], each row's first
+    token only.
 
     Every dense step runs on real tokens only, and attention runs row by row over exactly that
     row's tokens, so no work goes to padding and no mask is needed: Hugging Face's mask gives
