@@ -15,6 +15,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -32,7 +33,9 @@ import java.util.concurrent.TimeUnit;
  * <pre>java -cp reranker-bench/target/benchmarks.jar dev.reranker.bench.Headline</pre>
  *
  * <p>Each measurement is a separate JMH run in its own JVM (started with this jar), so an
- * allocator can be preloaded for one of them. Run it from the repository root.
+ * allocator can be preloaded for one of them. The rows the issue's targets compare are measured
+ * first, back to back (see {@link #measurementOrder}); the table and the file list the rows in
+ * their usual order. Run it from the repository root.
  *
  * <p>Some rows need more than the jar: the TorchScript and ONNX twins of the model (made on first use
  * with Debian's {@code python3-torch}) and tcmalloc ({@code libtcmalloc-minimal4}). Where one is
@@ -48,7 +51,7 @@ public final class Headline {
     private static final String LARGE_MODEL = "xlmr-base";
     private static final String TCMALLOC = "/usr/lib/x86_64-linux-gnu/libtcmalloc_minimal.so.4";
 
-    private record Run(String model, String backend, String precision, String batching, String workload,
+    record Run(String model, String backend, String precision, String batching, String workload,
             int batchSize, String allocator) {
 
         Run(String backend, String precision, String batching, String workload, int batchSize, String allocator) {
@@ -172,24 +175,10 @@ public final class Headline {
             gemmSteal.addProperty(dtype, round(HostSteal.read().percentSince(before)));
         }
 
-        List<Run> runs = new ArrayList<>();
-        for (int batch : new int[] {1, 4, 8, 16, 32, 64}) {
-            runs.add(new Run("native", "fp32", "sorted", "mixed", batch, "default"));
-            runs.add(new Run("native", "bf16", "sorted", "mixed", batch, "default"));
-        }
-        runs.add(new Run(LARGE_MODEL, "native", "fp32", "sorted", "mixed", 32, "default"));
-        runs.add(new Run(LARGE_MODEL, "native", "bf16", "sorted", "mixed", 32, "default"));
-        runs.add(new Run("native", "fp32", "unsorted", "mixed", 32, "default"));
-        runs.add(new Run("native", "fp32", "sorted", "uniform-128", 32, "default"));
-        runs.add(new Run("native", "fp32", "sorted", "mixed", 32, "glibc"));
-        runs.add(new Run("native", "fp32", "sorted", "mixed", 32, "tcmalloc"));
-        runs.add(new Run("torchscript", "fp32", "sorted", "mixed", 32, "default"));
-        runs.add(new Run("djl-stock", "fp32", "unsorted", "mixed", 100, "default"));
-        runs.add(new Run("onnxruntime", "fp32", "unsorted", "mixed", 100, "default"));
-
-        JsonArray results = new JsonArray();
-        JsonArray skipped = new JsonArray();
-        for (Run run : runs) {
+        List<Run> runs = runs();
+        Map<Run, JsonObject> measuredRows = new HashMap<>();
+        Map<Run, JsonObject> skippedRows = new HashMap<>();
+        for (Run run : measurementOrder(runs)) {
             String reason = missing.getOrDefault(run.backend(), missing.get(run.allocator()));
             Map<String, Double> measured = null;
             if (reason == null) {
@@ -202,7 +191,7 @@ public final class Headline {
             if (measured == null) {
                 JsonObject r = run.json();
                 r.addProperty("reason", reason);
-                skipped.add(r);
+                skippedRows.put(run, r);
                 System.out.printf(Locale.ROOT, "%s skipped: %s%n", run.row(), reason);
                 continue;
             }
@@ -213,9 +202,18 @@ public final class Headline {
             double flops = Workload.effectiveFlops(BenchModel.of(run.model()).shape(), workload);
             r.addProperty("effective_gflops", round(opsPerSecond * flops / 1e9));
             r.addProperty("steal_percent", round(measured.get(STEAL)));
-            results.add(r);
+            measuredRows.put(run, r);
             System.out.printf(Locale.ROOT, "%s %9.1f pairs/s %7.1f GFLOP/s %5.1f%% steal%n", run.row(),
                     r.get("pairs_per_s").getAsDouble(), r.get("effective_gflops").getAsDouble(), measured.get(STEAL));
+        }
+        JsonArray results = new JsonArray();
+        JsonArray skipped = new JsonArray();
+        for (Run run : runs) { // reported in the table's order, whatever order they were measured in
+            if (measuredRows.containsKey(run)) {
+                results.add(measuredRows.get(run));
+            } else {
+                skipped.add(skippedRows.get(run));
+            }
         }
 
         JsonObject machine = new JsonObject();
@@ -242,6 +240,55 @@ public final class Headline {
         Files.writeString(out.resolve("headline.json"), gson.toJson(headline), StandardCharsets.UTF_8);
         Files.writeString(out.resolve("headline.svg"), HeadlineChart.svg(results, gemm), StandardCharsets.UTF_8);
         System.out.println("gemm GFLOP/s: " + gemm + "; wrote " + out.resolve("headline.json") + " and headline.svg");
+    }
+
+    /** The rows, in the order of the table and the file. */
+    static List<Run> runs() {
+        List<Run> runs = new ArrayList<>();
+        for (int batch : new int[] {1, 4, 8, 16, 32, 64}) {
+            runs.add(new Run("native", "fp32", "sorted", "mixed", batch, "default"));
+            runs.add(new Run("native", "bf16", "sorted", "mixed", batch, "default"));
+        }
+        runs.add(new Run(LARGE_MODEL, "native", "fp32", "sorted", "mixed", 32, "default"));
+        runs.add(new Run(LARGE_MODEL, "native", "bf16", "sorted", "mixed", 32, "default"));
+        runs.add(new Run("native", "fp32", "unsorted", "mixed", 32, "default"));
+        runs.add(new Run("native", "fp32", "sorted", "uniform-128", 32, "default"));
+        runs.add(new Run("native", "fp32", "sorted", "mixed", 32, "glibc"));
+        runs.add(new Run("native", "fp32", "sorted", "mixed", 32, "tcmalloc"));
+        runs.add(new Run("torchscript", "fp32", "sorted", "mixed", 32, "default"));
+        runs.add(new Run("djl-stock", "fp32", "unsorted", "mixed", 100, "default"));
+        runs.add(new Run("onnxruntime", "fp32", "unsorted", "mixed", 100, "default"));
+        return runs;
+    }
+
+    /**
+     * The order to measure {@code runs} in: first, straight after the multiplies, the rows that
+     * issue 4's targets compare (our fp32 default at batch 32, the same under tcmalloc and untuned
+     * glibc, bf16 at batch 32, ONNX Runtime, DJL's stock route), then the rest in table order. A
+     * shared host's speed drifts over a 15-minute run (on the Xeon, rows measured ten minutes in
+     * ran up to a third slower with no steal, while the same rows alone ran at full speed), so the
+     * rows a target's ratio is read from are measured minutes apart, not ten.
+     */
+    static List<Run> measurementOrder(List<Run> runs) {
+        List<Run> first = List.of(
+                new Run("native", "fp32", "sorted", "mixed", 32, "default"),
+                new Run("native", "fp32", "sorted", "mixed", 32, "tcmalloc"),
+                new Run("native", "fp32", "sorted", "mixed", 32, "glibc"),
+                new Run("native", "bf16", "sorted", "mixed", 32, "default"),
+                new Run("onnxruntime", "fp32", "unsorted", "mixed", 100, "default"),
+                new Run("djl-stock", "fp32", "unsorted", "mixed", 100, "default"));
+        List<Run> order = new ArrayList<>();
+        for (Run run : first) {
+            if (runs.contains(run)) {
+                order.add(run);
+            }
+        }
+        for (Run run : runs) {
+            if (!order.contains(run)) {
+                order.add(run);
+            }
+        }
+        return order;
     }
 
     /** The key of {@link #jmh}'s steal share. */

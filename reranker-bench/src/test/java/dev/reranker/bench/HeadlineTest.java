@@ -7,11 +7,15 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Headline checks what its rows need before it measures, and names what is missing and how to get it. */
+/**
+ * Headline checks what its rows need before it measures, and names what is missing and how to get it;
+ * it measures the rows the targets compare first.
+ */
 final class HeadlineTest {
 
     @TempDir
@@ -46,5 +50,31 @@ final class HeadlineTest {
         } finally {
             System.clearProperty("bench.script");
         }
+    }
+
+    @Test
+    void measurementOrder_putsTheTargetsRowsFirst_andMeasuresEveryRowOnce() {
+        List<Headline.Run> runs = Headline.runs();
+
+        List<Headline.Run> order = Headline.measurementOrder(runs);
+
+        assertEquals(runs.size(), order.size());
+        assertEquals(Set.copyOf(runs), Set.copyOf(order));
+        assertEquals(List.of("native fp32 sorted 32 default", "native fp32 sorted 32 tcmalloc",
+                "native fp32 sorted 32 glibc", "native bf16 sorted 32 default", "onnxruntime fp32 unsorted 100 default",
+                "djl-stock fp32 unsorted 100 default"), order.subList(0, 6).stream().map(HeadlineTest::describe).toList());
+        assertEquals(runs.get(0), order.get(6)); // then the rest, in the table's order
+    }
+
+    @Test
+    void measurementOrder_ofRowsWithoutTheTargets_keepsTheirOrder() {
+        List<Headline.Run> runs = Headline.runs().subList(0, 4); // batches 1 and 4, fp32 and bf16
+
+        assertEquals(runs, Headline.measurementOrder(runs));
+    }
+
+    private static String describe(Headline.Run run) {
+        return String.join(" ", run.backend(), run.precision(), run.batching(), String.valueOf(run.batchSize()),
+                run.allocator());
     }
 }
