@@ -16,6 +16,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 
 /**
  * Whether native memory stays flat under load: scores query after query on one reranker and
@@ -25,11 +27,12 @@ import java.util.Locale;
  * <pre>
  * java -Xms256m -Xmx256m -XX:+AlwaysPreTouch -cp reranker-bench/target/benchmarks.jar dev.reranker.bench.RssGrowth \
  *     [--model minilm-l6] [--workload short] [--pairs 100000] [--warmup-pairs 5000] [--batch-size 32] \
- *     [--backend native|torchscript] [--precision fp32|bf16] [--out reranker-bench/target]
+ *     [--backend native|torchscript] [--precision fp32|bf16] [--threads 1] [--out reranker-bench/target]
  * </pre>
  *
  * <p>Every query is a new {@link Workload} of the named kind (its own seed), so texts and batch
- * shapes change as they do in service. The warm-up lets the allocator's pools reach the sizes the
+ * shapes change as they do in service; with {@code --threads N} each query comes from the next of N
+ * caller threads in turn, as a server's request threads would call it. The warm-up lets the allocator's pools reach the sizes the
  * workload needs; growth is measured from there. Each reading follows a full GC, so Java garbage
  * does not stand in for native memory; a heap fixed by {@code -Xms = -Xmx} and pre-touched keeps
  * the Java heap's own pages out of the growth too. Beside RSS it prints glibc's own account
@@ -45,7 +48,7 @@ public final class RssGrowth {
 
     private static final String USAGE = "options: --model minilm-l6|xlmr-base|tiny --workload short|mixed|uniform-128"
             + " --pairs N --warmup-pairs N --batch-size N --max-batch-tokens N --backend native|torchscript"
-            + " --precision fp32|bf16 --out DIR";
+            + " --precision fp32|bf16 --threads N --out DIR";
     /** Samples over the measured run: one every 5% of it. */
     private static final int SAMPLES = 20;
 
@@ -57,6 +60,7 @@ public final class RssGrowth {
     private int maxBatchTokens; // 0: the library's default
     private String backend = "native";
     private String precision = "fp32";
+    private int threads = 1;
     private Path out = Path.of("reranker-bench/target");
 
     private RssGrowth() {}
@@ -77,6 +81,7 @@ public final class RssGrowth {
                 case "--max-batch-tokens" -> r.maxBatchTokens = (int) CommandLine.positive(option, value, 1);
                 case "--backend" -> r.backend = CommandLine.oneOf(option, value, "native", "torchscript");
                 case "--precision" -> r.precision = CommandLine.oneOf(option, value, "fp32", "bf16");
+                case "--threads" -> r.threads = (int) CommandLine.positive(option, value, 1);
                 case "--out" -> r.out = Path.of(value);
                 default -> {
                     return false;
@@ -114,14 +119,14 @@ public final class RssGrowth {
         Path dir = generated.directory();
         Vocabulary vocabulary = Vocabulary.of(generated);
         Files.createDirectories(out);
-        try (DjlReranker reranker = RerankBenchmark.build(dir, backend, precision, batchSize, maxBatchTokens, true)) {
-            Queries queries = new Queries(reranker, vocabulary);
+        try (DjlReranker reranker = RerankBenchmark.build(dir, backend, precision, batchSize, maxBatchTokens, true);
+                Queries queries = new Queries(reranker, vocabulary)) {
             // Generating the model leaves garbage whose cleaners free native memory: gone before warm-up.
             Memory loaded = Memory.afterGc();
             System.out.printf(Locale.ROOT, "%s, %s, %s %s, batch %d, max batch tokens %s, malloc: %s, arenas: %s;"
-                    + " %s; RSS after load %.1f MB%n", model, workload, backend, precision, batchSize,
+                    + " %s; caller threads %d; RSS after load %.1f MB%n", model, workload, backend, precision, batchSize,
                     budget(), NativeMemory.state(), arenas(),
-                    NativeMemory.primitiveCaches(), mb(loaded.rss));
+                    NativeMemory.primitiveCaches(), threads, mb(loaded.rss));
             System.out.printf(Locale.ROOT, "warm-up: %,d pairs...%n", warmupPairs);
             long warmupBegin = System.nanoTime();
             queries.score(warmupPairs);
@@ -156,6 +161,7 @@ public final class RssGrowth {
             json.addProperty("workload", workload);
             json.addProperty("backend", backend);
             json.addProperty("precision", precision);
+            json.addProperty("caller_threads", threads);
             json.addProperty("batch_size", batchSize);
             json.addProperty("max_batch_tokens", budget());
             json.addProperty("pairs", pairs);
@@ -264,27 +270,50 @@ public final class RssGrowth {
         return Math.round(value * 10) / 10.0;
     }
 
-    /** Queries of the chosen workload, a new seed each, scored until a count of pairs is reached. */
-    private final class Queries {
+    /**
+     * Queries of the chosen workload, a new seed each, scored until a count of pairs is reached; with
+     * {@code --threads N}, each query from the next of N caller threads in turn, one query at a time,
+     * as a server's request threads call a shared reranker.
+     */
+    private final class Queries implements AutoCloseable {
         private final DjlReranker reranker;
         private final Vocabulary vocabulary;
+        private final ExecutorService[] callers;
         private long seed = Workload.SEED;
+        private int next;
 
         Queries(DjlReranker reranker, Vocabulary vocabulary) {
             this.reranker = reranker;
             this.vocabulary = vocabulary;
+            callers = new ExecutorService[threads == 1 ? 0 : threads];
+            for (int i = 0; i < callers.length; i++) {
+                String name = "caller-" + i;
+                callers[i] = Executors.newSingleThreadExecutor(r -> new Thread(r, name));
+            }
         }
 
         /** Scores exactly {@code n} pairs; the last query is cut short if it would pass {@code n}. */
-        void score(long n) {
+        void score(long n) throws Exception {
             while (n > 0) {
-                Workload next = Workload.of(workload, vocabulary, Workload.UNIFORM_DOCUMENTS, seed++);
-                List<String> documents = next.documents();
+                Workload query = Workload.of(workload, vocabulary, Workload.UNIFORM_DOCUMENTS, seed++);
+                List<String> documents = query.documents();
                 if (documents.size() > n) {
                     documents = documents.subList(0, (int) n);
                 }
-                reranker.score(next.query(), documents);
+                List<String> batch = documents;
+                if (callers.length == 0) {
+                    reranker.score(query.query(), batch);
+                } else {
+                    callers[next++ % callers.length].submit(() -> reranker.score(query.query(), batch)).get();
+                }
                 n -= documents.size();
+            }
+        }
+
+        @Override
+        public void close() {
+            for (ExecutorService caller : callers) {
+                caller.shutdown();
             }
         }
     }

@@ -117,7 +117,7 @@ final class BenchmarkSmokeTest {
         assumeTrue(Files.isReadable(Path.of("/proc/self/status")), "RssGrowth reads Linux's /proc/self/status");
         System.setProperty("bench.models.dir", models.toString());
         RssGrowth.main(new String[] {"--model", "tiny", "--workload", "short", "--pairs", "250",
-                "--warmup-pairs", "50", "--batch-size", "8", "--out", out.toString()});
+                "--warmup-pairs", "50", "--batch-size", "8", "--threads", "2", "--out", out.toString()});
 
         JsonObject report = JsonParser.parseString(Files.readString(out.resolve("rss.json"))).getAsJsonObject();
         assertEquals("tiny", report.get("model").getAsString());
@@ -125,6 +125,7 @@ final class BenchmarkSmokeTest {
         assertEquals("native", report.get("backend").getAsString());
         assertEquals("fp32", report.get("precision").getAsString());
         assertEquals(8, report.get("batch_size").getAsInt());
+        assertEquals(2, report.get("caller_threads").getAsInt());
         assertEquals(250, report.get("pairs").getAsLong());
         assertEquals(50, report.get("warmup_pairs").getAsLong());
         double start = report.get("rss_mb_after_warmup").getAsDouble();
