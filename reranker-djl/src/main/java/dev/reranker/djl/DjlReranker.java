@@ -9,6 +9,7 @@ import dev.reranker.djl.internal.Engines;
 import dev.reranker.djl.internal.HfTokenizer;
 import dev.reranker.djl.internal.ModelBackend;
 import dev.reranker.djl.internal.ModelFiles;
+import dev.reranker.djl.internal.PinnedSession;
 import dev.reranker.djl.internal.TorchScriptBackend;
 import dev.reranker.djl.internal.hub.HubDownloader;
 import dev.reranker.djl.internal.nativemodel.NativeBackend;
@@ -25,6 +26,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReadWriteLock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
@@ -35,9 +37,11 @@ import org.slf4j.LoggerFactory;
 /**
  * A cross-encoder {@link Reranker} on DJL's PyTorch engine and Hugging Face tokenizers.
  *
- * <p>Build one per model and share it: it is thread-safe, and loading a model is slow. Calls run
- * on the caller's thread, at most {@link Builder#predictors(int) predictors} at a time; others wait.
- * Close it to free the model's native memory; {@code close()} waits for calls in flight.
+ * <p>Build one per model and share it: it is thread-safe, and loading a model is slow. At most
+ * {@link Builder#predictors(int) predictors} calls run the model at a time; others wait. A call
+ * tokenizes on the caller's thread and runs its batches on its predictor's own thread, so that the
+ * model's native memory is reused whichever threads call. Close it to free the model's native
+ * memory; {@code close()} waits for calls in flight.
  *
  * <pre>{@code
  * try (DjlReranker reranker = DjlReranker.builder()
@@ -58,6 +62,8 @@ import org.slf4j.LoggerFactory;
 public final class DjlReranker implements Reranker {
 
     private static final Logger logger = LoggerFactory.getLogger(DjlReranker.class);
+    /** Rerankers built in this process, to name their predictors' threads. */
+    private static final AtomicInteger RERANKERS = new AtomicInteger();
 
     private final CrossEncoderPipeline pipeline;
     private final HfTokenizer tokenizer;
@@ -89,8 +95,9 @@ public final class DjlReranker implements Reranker {
                             tok.padId(), builder.sortByLength, packed),
                     tok.template(), tok);
             this.sessions = new ArrayBlockingQueue<>(builder.predictors);
+            int id = RERANKERS.incrementAndGet();
             for (int i = 0; i < builder.predictors; i++) {
-                sessions.add(loaded.newSession());
+                sessions.add(new PinnedSession(loaded.newSession(), "reranker-" + id + "-predictor-" + i));
             }
         } catch (RuntimeException e) {
             closeQuietly(e, tok, loaded);

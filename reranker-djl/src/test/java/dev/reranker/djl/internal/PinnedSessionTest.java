@@ -1,0 +1,138 @@
+package dev.reranker.djl.internal;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.reranker.RerankerException;
+import dev.reranker.internal.PaddedBatch;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+
+import org.junit.jupiter.api.Test;
+
+/**
+ * PinnedSession runs every batch of the session it wraps on one thread of its own. The wrapped
+ * session here is a stand-in that records where and what it ran; the real one is exercised through
+ * DjlReranker by every reranker test.
+ */
+final class PinnedSessionTest {
+
+    /** A session that answers with {@code answer} and records the threads it ran on. */
+    private static final class Recording implements ModelBackend.Session {
+        final Set<Thread> threads = ConcurrentHashMap.newKeySet();
+        final Function<PaddedBatch, float[][]> answer;
+        volatile boolean closed;
+
+        Recording(Function<PaddedBatch, float[][]> answer) {
+            this.answer = answer;
+        }
+
+        @Override
+        public float[][] logits(PaddedBatch batch) {
+            threads.add(Thread.currentThread());
+            return answer.apply(batch);
+        }
+
+        @Override
+        public void close() {
+            closed = true;
+        }
+    }
+
+    private static PaddedBatch batch(int rows) {
+        return new PaddedBatch(rows, 1, new long[rows], new long[rows], new long[rows]);
+    }
+
+    @Test
+    void batchesFromManyCallers_allRunOnTheSessionsOwnThread() throws Exception {
+        Recording inner = new Recording(b -> new float[b.rows()][1]);
+        PinnedSession session = new PinnedSession(inner, "test-predictor");
+        ExecutorService callers = Executors.newFixedThreadPool(4);
+        try {
+            List<Future<float[][]>> results = new ArrayList<>();
+            for (int i = 1; i <= 12; i++) {
+                int rows = i;
+                results.add(callers.submit(() -> session.logits(batch(rows))));
+            }
+            for (int i = 0; i < results.size(); i++) {
+                assertEquals(i + 1, results.get(i).get().length);
+            }
+        } finally {
+            callers.shutdownNow();
+            session.close();
+        }
+        assertEquals(1, inner.threads.size(), inner.threads.toString());
+        Thread own = inner.threads.iterator().next();
+        assertEquals("test-predictor", own.getName());
+        assertTrue(own.isDaemon());
+        assertTrue(inner.closed);
+        assertTrue(session.ended(10_000), "the session's thread ends when it is closed");
+    }
+
+    @Test
+    void whatTheBatchThrows_reachesTheCallerUnchanged_andTheSessionKeepsWorking() {
+        RerankerException failure = new RerankerException("the model failed on this batch");
+        Recording inner = new Recording(b -> {
+            if (b.rows() == 2) {
+                throw failure;
+            }
+            return new float[b.rows()][1];
+        });
+        try (PinnedSession session = new PinnedSession(inner, "test-predictor")) {
+            assertSame(failure, assertThrows(RerankerException.class, () -> session.logits(batch(2))));
+            OutOfMemoryError error = new OutOfMemoryError("native");
+            Recording erring = new Recording(b -> {
+                throw error;
+            });
+            try (PinnedSession other = new PinnedSession(erring, "test-predictor-2")) {
+                assertSame(error, assertThrows(OutOfMemoryError.class, () -> other.logits(batch(1))));
+            }
+            assertEquals(3, session.logits(batch(3)).length);
+        }
+    }
+
+    @Test
+    void anInterruptedCaller_stillGetsItsBatch_andKeepsItsInterrupt() throws Exception {
+        CountDownLatch started = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        Recording inner = new Recording(b -> {
+            started.countDown();
+            try {
+                release.await();
+            } catch (InterruptedException e) {
+                throw new AssertionError("the batch's own thread was interrupted", e);
+            }
+            return new float[b.rows()][1];
+        });
+        try (PinnedSession session = new PinnedSession(inner, "test-predictor")) {
+            ExecutorService caller = Executors.newSingleThreadExecutor();
+            try {
+                Future<Boolean> interruptedAfter = caller.submit(() -> {
+                    float[][] logits = session.logits(batch(4));
+                    return logits.length == 4 && Thread.currentThread().isInterrupted();
+                });
+                assertTrue(started.await(10, TimeUnit.SECONDS));
+                caller.shutdownNow(); // interrupts the caller while its batch runs
+                Thread.sleep(50);
+                assertFalse(interruptedAfter.isDone(), "the caller waits for its batch");
+                release.countDown();
+                assertTrue(interruptedAfter.get(10, TimeUnit.SECONDS));
+            } finally {
+                release.countDown();
+                caller.shutdownNow();
+            }
+        }
+    }
+}
