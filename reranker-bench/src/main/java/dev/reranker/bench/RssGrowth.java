@@ -33,16 +33,17 @@ import java.util.concurrent.Executors;
  * <p>Every query is a new {@link Workload} of the named kind (its own seed), so texts and batch
  * shapes change as they do in service; with {@code --threads N} each query comes from the next of N
  * caller threads in turn, as a server's request threads would call it. The warm-up lets the
- * allocator's pools reach the sizes the workload needs; growth is measured from there. Each
- * reading follows a full GC, so Java garbage does not stand in for native memory; a heap fixed by
- * {@code -Xms = -Xmx} and pre-touched keeps the Java heap's own pages out of the growth too.
- * Beside RSS it prints glibc's own account ({@link NativeMemory#heap()}): what malloc holds from
- * the system and how much of it is in use. Growth in RSS with flat use is the allocator's (a new peak, fragmentation), not memory kept
- * alive. An allocator that hands memory back (glibc untuned, tcmalloc) moves RSS both ways, so the
- * summary gives the lowest and highest reading beside the growth. For each stretch between readings
- * it also gives the speed, CPU use, page faults and steal time ({@link Stretch}) and the time of a
- * fixed loop at the reading ({@link #probeMillis()}), so that a slow stretch can be put down to the
- * allocator, the process or the host. Prints a table and writes {@code rss.json}.
+ * allocator's pools reach the sizes the workload needs; growth is measured from there. Each reading
+ * follows a full GC, so Java garbage does not stand in for native memory; a heap fixed by
+ * {@code -Xms = -Xmx} and pre-touched keeps the Java heap's own pages out of the growth too. Beside RSS it
+ * prints glibc's own account ({@link NativeMemory#heap()}): what malloc holds from the system and
+ * how much of it is in use. Growth in RSS with flat use is the allocator's (a new peak,
+ * fragmentation), not memory kept alive. An allocator that hands memory back (glibc untuned,
+ * tcmalloc) moves RSS both ways, so the summary gives the lowest and highest reading beside the
+ * growth. For each stretch between readings it also gives the speed, CPU use, page faults and steal
+ * time ({@link Stretch}) and the time of a fixed loop at the reading ({@link #probeMillis()}), so
+ * that a slow stretch can be put down to the allocator, the process or the host. Prints a table and
+ * writes {@code rss.json}.
  */
 public final class RssGrowth {
 
