@@ -9,6 +9,7 @@ import dev.reranker.djl.internal.Engines;
 import dev.reranker.djl.internal.HfTokenizer;
 import dev.reranker.djl.internal.ModelBackend;
 import dev.reranker.djl.internal.ModelFiles;
+import dev.reranker.djl.internal.ModelThread;
 import dev.reranker.djl.internal.PinnedSession;
 import dev.reranker.djl.internal.TorchScriptBackend;
 import dev.reranker.djl.internal.hub.HubDownloader;
@@ -39,9 +40,10 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Build one per model and share it: it is thread-safe, and loading a model is slow. At most
  * {@link Builder#predictors(int) predictors} calls run the model at a time; others wait. A call
- * tokenizes on the caller's thread and runs its batches on its predictor's own thread, so that the
- * model's native memory is reused whichever threads call. Close it to free the model's native
- * memory; {@code close()} waits for calls in flight.
+ * tokenizes on the caller's thread and runs its batches on its predictor's own thread, where the
+ * model was loaded too, so that native memory is reused and libtorch's worker threads stay busy
+ * whichever threads call. Close it to free the model's native memory and end those threads;
+ * {@code close()} waits for calls in flight.
  *
  * <pre>{@code
  * try (DjlReranker reranker = DjlReranker.builder()
@@ -83,11 +85,17 @@ public final class DjlReranker implements Reranker {
                     + " labels; a reranker has 1 (a relevance logit) or 2 (irrelevant, relevant)");
         }
         HfTokenizer tok = HfTokenizer.load(files);
+        int id = RERANKERS.incrementAndGet();
+        ModelThread[] threads = new ModelThread[builder.predictors];
+        for (int i = 0; i < threads.length; i++) {
+            threads[i] = new ModelThread("reranker-" + id + "-predictor-" + i);
+        }
         ModelBackend loaded = null;
         try {
             int maxLength = maxLength(builder, files, tok.template().specialTokens());
-            loaded = loadBackend(builder.backend, builder.precision, files, Engines.device(deviceName),
-                    files.usesTokenTypes(tok.template().distinguishesSides()));
+            // Loaded on the first predictor's thread, which runs its batches too: see ModelThread.
+            loaded = threads[0].call(() -> loadBackend(builder.backend, builder.precision, files,
+                    Engines.device(deviceName), files.usesTokenTypes(tok.template().distinguishesSides())));
             boolean packed = loaded.packsBatches();
             this.pipeline = new CrossEncoderPipeline(
                     new CrossEncoderPipeline.Settings(maxLength, builder.batchSize, builder.maxBatchTokens(packed),
@@ -95,12 +103,13 @@ public final class DjlReranker implements Reranker {
                             tok.padId(), builder.sortByLength, packed),
                     tok.template(), tok);
             this.sessions = new ArrayBlockingQueue<>(builder.predictors);
-            int id = RERANKERS.incrementAndGet();
-            for (int i = 0; i < builder.predictors; i++) {
-                sessions.add(new PinnedSession(loaded.newSession(), "reranker-" + id + "-predictor-" + i));
+            ModelBackend model = loaded;
+            for (ModelThread thread : threads) {
+                sessions.add(new PinnedSession(thread.call(model::newSession), thread));
             }
         } catch (RuntimeException e) {
             closeQuietly(e, tok, loaded);
+            closeQuietly(e, threads);
             throw e;
         }
         this.tokenizer = tok;

@@ -1,11 +1,16 @@
 package dev.reranker.djl;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.reranker.ScoreMode;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -47,6 +52,33 @@ final class NativeThreadsTest {
             } finally {
                 pool.shutdownNow();
             }
+        }
+    }
+
+    private static Set<Thread> predictorThreads() {
+        return Thread.getAllStackTraces().keySet().stream()
+                .filter(t -> t.getName().matches("reranker-\\d+-predictor-\\d+"))
+                .collect(Collectors.toSet());
+    }
+
+    @Test
+    void eachPredictor_hasAThreadOfItsOwn_thatEndsWithTheReranker() throws Exception {
+        Set<Thread> before = predictorThreads();
+        DjlReranker reranker = DjlReranker.builder().model(Fixtures.dir(Fixtures.BERT)).predictors(2).build();
+        Set<Thread> mine;
+        try {
+            reranker.score("what is a search engine?", List.of("a search engine finds pages", "a recipe"));
+            mine = predictorThreads();
+            mine.removeAll(before);
+            assertEquals(Set.of("-predictor-0", "-predictor-1"),
+                    mine.stream().map(t -> t.getName().replaceFirst("^reranker-\\d+", "")).collect(Collectors.toSet()));
+            assertTrue(mine.stream().allMatch(Thread::isDaemon), "an unclosed reranker must not keep the JVM alive");
+        } finally {
+            reranker.close();
+        }
+        for (Thread thread : mine) {
+            thread.join(10_000);
+            assertFalse(thread.isAlive(), thread.getName() + " still runs after close()");
         }
     }
 }

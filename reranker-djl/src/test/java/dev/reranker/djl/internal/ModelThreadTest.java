@@ -23,11 +23,11 @@ import java.util.function.Function;
 import org.junit.jupiter.api.Test;
 
 /**
- * PinnedSession runs every batch of the session it wraps on one thread of its own. The wrapped
- * session here is a stand-in that records where and what it ran; the real one is exercised through
+ * ModelThread, and PinnedSession on it, run every batch on one thread of its own. The wrapped
+ * session here is a stand-in that records where it ran; the real one is exercised through
  * DjlReranker by every reranker test.
  */
-final class PinnedSessionTest {
+final class ModelThreadTest {
 
     /** A session that answers with {@code answer} and records the threads it ran on. */
     private static final class Recording implements ModelBackend.Session {
@@ -58,7 +58,8 @@ final class PinnedSessionTest {
     @Test
     void batchesFromManyCallers_allRunOnTheSessionsOwnThread() throws Exception {
         Recording inner = new Recording(b -> new float[b.rows()][1]);
-        PinnedSession session = new PinnedSession(inner, "test-predictor");
+        ModelThread thread = new ModelThread("test-predictor");
+        PinnedSession session = new PinnedSession(inner, thread);
         ExecutorService callers = Executors.newFixedThreadPool(4);
         try {
             List<Future<float[][]>> results = new ArrayList<>();
@@ -78,7 +79,7 @@ final class PinnedSessionTest {
         assertEquals("test-predictor", own.getName());
         assertTrue(own.isDaemon());
         assertTrue(inner.closed);
-        assertTrue(session.ended(10_000), "the session's thread ends when it is closed");
+        assertTrue(thread.ended(10_000), "the session's thread ends when it is closed");
     }
 
     @Test
@@ -90,13 +91,13 @@ final class PinnedSessionTest {
             }
             return new float[b.rows()][1];
         });
-        try (PinnedSession session = new PinnedSession(inner, "test-predictor")) {
+        try (PinnedSession session = new PinnedSession(inner, new ModelThread("test-predictor"))) {
             assertSame(failure, assertThrows(RerankerException.class, () -> session.logits(batch(2))));
             OutOfMemoryError error = new OutOfMemoryError("native");
             Recording erring = new Recording(b -> {
                 throw error;
             });
-            try (PinnedSession other = new PinnedSession(erring, "test-predictor-2")) {
+            try (PinnedSession other = new PinnedSession(erring, new ModelThread("test-predictor-2"))) {
                 assertSame(error, assertThrows(OutOfMemoryError.class, () -> other.logits(batch(1))));
             }
             assertEquals(3, session.logits(batch(3)).length);
@@ -116,7 +117,7 @@ final class PinnedSessionTest {
             }
             return new float[b.rows()][1];
         });
-        try (PinnedSession session = new PinnedSession(inner, "test-predictor")) {
+        try (PinnedSession session = new PinnedSession(inner, new ModelThread("test-predictor"))) {
             ExecutorService caller = Executors.newSingleThreadExecutor();
             try {
                 Future<Boolean> interruptedAfter = caller.submit(() -> {
@@ -133,6 +134,20 @@ final class PinnedSessionTest {
                 release.countDown();
                 caller.shutdownNow();
             }
+        }
+    }
+
+    @Test
+    void call_returnsTheTasksValue_onTheSameThreadEachTime() {
+        try (ModelThread thread = new ModelThread("test-model-thread")) {
+            Thread first = thread.call(Thread::currentThread);
+            assertEquals("test-model-thread", first.getName());
+            assertSame(first, thread.call(Thread::currentThread));
+            IllegalArgumentException bad = new IllegalArgumentException("maxLength must be at most 512");
+            assertSame(bad, assertThrows(IllegalArgumentException.class, () -> thread.call(() -> {
+                throw bad;
+            })));
+            assertSame(first, thread.call(Thread::currentThread), "a failed task leaves the thread working");
         }
     }
 }
