@@ -3,6 +3,7 @@ package dev.reranker.djl.internal.nativemodel;
 import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.index.NDIndex;
+import ai.djl.pytorch.jni.JniUtils;
 import dev.reranker.djl.train.Loss;
 import dev.reranker.internal.PaddedBatch;
 import dev.reranker.internal.TokenizedPair;
@@ -50,11 +51,11 @@ class TrainableModelGradientTest {
                 float[] flat = p.toFloatArray();
                 double eps = 1e-2;
                 float orig = flat[idx];
-                p.set(new NDIndex("..."), p.getManager().create(set(flat, idx, (float)(orig + eps))).reshape(p.getShape()));
+                assign(p, set(flat, idx, (float)(orig + eps)));
                 float lp = m.accumulate(batch, 4, loss, 1f, 1f);
-                p.set(new NDIndex("..."), p.getManager().create(set(flat, idx, (float)(orig - eps))).reshape(p.getShape()));
+                assign(p, set(flat, idx, (float)(orig - eps)));
                 float lm = m.accumulate(batch, 4, loss, 1f, 1f);
-                p.set(new NDIndex("..."), p.getManager().create(set(flat, idx, orig)).reshape(p.getShape()));
+                assign(p, set(flat, idx, orig));
                 double numeric = (lp - lm) / (2 * eps);
                 org.junit.jupiter.api.Assertions.assertEquals(numeric, gf[idx], 0.02 * Math.abs(numeric) + 1e-4,
                         loss + " " + name + "[" + idx + "]");
@@ -62,4 +63,19 @@ class TrainableModelGradientTest {
         }
     }
     static float[] set(float[] a, int i, float v) { float[] b = a.clone(); b[i] = v; return b; }
+
+    /**
+     * Overwrites a parameter in place, outside autograd: libtorch refuses an in-place write to a leaf
+     * that requires grad while grad mode is on, and grad mode is per thread (this test must not depend
+     * on what an earlier test left on its thread).
+     */
+    static void assign(NDArray p, float[] values) {
+        boolean was = JniUtils.isGradMode();
+        JniUtils.setGradMode(false);
+        try {
+            p.set(new NDIndex("..."), p.getManager().create(values).reshape(p.getShape()));
+        } finally {
+            JniUtils.setGradMode(was);
+        }
+    }
 }
