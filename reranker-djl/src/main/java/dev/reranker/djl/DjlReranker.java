@@ -19,6 +19,7 @@ import dev.reranker.internal.Inputs;
 import dev.reranker.internal.PaddedBatch;
 
 import ai.djl.Device;
+import ai.djl.pytorch.jni.JniUtils;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -94,8 +95,11 @@ public final class DjlReranker implements Reranker {
         try {
             int maxLength = maxLength(builder, files, tok.template().specialTokens());
             // Loaded on the first predictor's thread, which runs its batches too: see ModelThread.
-            loaded = threads[0].call(() -> loadBackend(builder.backend, builder.precision, files,
-                    Engines.device(deviceName), files.usesTokenTypes(tok.template().distinguishesSides())));
+            loaded = threads[0].call(() -> {
+                inferenceOnly();
+                return loadBackend(builder.backend, builder.precision, files, Engines.device(deviceName),
+                        files.usesTokenTypes(tok.template().distinguishesSides()));
+            });
             boolean packed = loaded.packsBatches();
             this.pipeline = new CrossEncoderPipeline(
                     new CrossEncoderPipeline.Settings(maxLength, builder.batchSize, builder.maxBatchTokens(packed),
@@ -105,7 +109,10 @@ public final class DjlReranker implements Reranker {
             this.sessions = new ArrayBlockingQueue<>(builder.predictors);
             ModelBackend model = loaded;
             for (ModelThread thread : threads) {
-                sessions.add(new PinnedSession(thread.call(model::newSession), thread));
+                sessions.add(new PinnedSession(thread.call(() -> {
+                    inferenceOnly();
+                    return model.newSession();
+                }), thread));
             }
         } catch (RuntimeException e) {
             closeQuietly(e, tok, loaded);
@@ -124,6 +131,25 @@ public final class DjlReranker implements Reranker {
                         : ", windows=" + builder.windowAggregation + "/overlap " + builder.windowOverlap)
                 + "}";
         logger.info("Loaded {}", description);
+    }
+
+    /**
+     * Turns autograd off on this thread: scoring needs no graph, and a TorchScript model's
+     * parameters may require gradients. DJL turns it off only on the thread that starts its engine.
+     */
+    private static void inferenceOnly() {
+        Engines.pytorch();
+        JniUtils.setGradMode(false);
+    }
+
+    /** Whether autograd is off on every predictor's thread; for tests. */
+    boolean predictorsRecordNoGraph() {
+        for (ModelBackend.Session session : sessions) {
+            if (((PinnedSession) session).call(JniUtils::isGradMode)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static ModelBackend loadBackend(

@@ -81,4 +81,15 @@ final class NativeThreadsTest {
             assertFalse(thread.isAlive(), thread.getName() + " still runs after close()");
         }
     }
+
+    @Test
+    void predictorsThreads_recordNoAutogradGraph_evenWhenTheEngineStartedElsewhere() {
+        // The first reranker of the JVM starts DJL's engine, which turns autograd off on that thread
+        // only; a later one's threads must turn it off themselves.
+        for (int i = 0; i < 2; i++) {
+            try (DjlReranker reranker = DjlReranker.builder().model(Fixtures.dir(Fixtures.BERT)).predictors(2).build()) {
+                assertTrue(reranker.predictorsRecordNoGraph());
+            }
+        }
+    }
 }

@@ -2,6 +2,8 @@ package dev.reranker.djl.internal;
 
 import dev.reranker.internal.PaddedBatch;
 
+import java.util.function.Supplier;
+
 /**
  * A session whose batches all run on its {@link ModelThread}, whichever thread calls it (see there
  * for why). It owns the thread: closing the session ends it.
@@ -19,6 +21,11 @@ public final class PinnedSession implements ModelBackend.Session {
     @Override
     public float[][] logits(PaddedBatch batch) {
         return thread.call(() -> session.logits(batch));
+    }
+
+    /** Runs {@code task} on the session's thread (see {@link ModelThread#call}). */
+    public <T> T call(Supplier<T> task) {
+        return thread.call(task);
     }
 
     /** Closes the session, then ends its thread. */
