@@ -12,6 +12,8 @@ import dev.reranker.djl.DjlReranker;
 import dev.reranker.djl.internal.DjlRuntime;
 
 import java.io.IOException;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Method;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -24,6 +26,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.function.Supplier;
 
 /**
  * Where a reranking call's time goes: the reason an effective GFLOP/s figure falls short of the
@@ -136,13 +139,20 @@ public final class Breakdown {
                 reranker.score(load.query(), load.documents());
             }
             seconds = (System.nanoTime() - begin) / 1e9 / calls;
-            JniUtils.startProfile(false, true, false);
+            // libtorch's profiler records the thread that starts it: the reranker's model thread.
+            onModelThread(reranker, () -> {
+                JniUtils.startProfile(false, true, false);
+                return null;
+            });
             long profiledBegin = System.nanoTime();
             try {
                 reranker.score(load.query(), load.documents());
             } finally {
                 profiledSeconds = (System.nanoTime() - profiledBegin) / 1e9;
-                JniUtils.stopProfile(trace.toString());
+                onModelThread(reranker, () -> {
+                    JniUtils.stopProfile(trace.toString());
+                    return null;
+                });
             }
         }
         Profile profile = Profile.of(readTrace(trace), profiledSeconds * 1e6);
@@ -168,6 +178,23 @@ public final class Breakdown {
         Files.writeString(out.resolve("breakdown.json"), new GsonBuilder().setPrettyPrinting().create().toJson(json)
                 + "\n", StandardCharsets.UTF_8);
         System.out.println("wrote " + out.resolve("breakdown.json") + " and " + trace);
+    }
+
+    /**
+     * Runs {@code task} on the thread where the reranker loaded its model and runs its batches,
+     * through {@code DjlReranker.onModelThread}, which is package-private: a diagnostic tool's
+     * need, not part of the library's API.
+     */
+    private static void onModelThread(DjlReranker reranker, Supplier<Object> task) {
+        try {
+            Method method = DjlReranker.class.getDeclaredMethod("onModelThread", Supplier.class);
+            method.setAccessible(true);
+            method.invoke(reranker, task);
+        } catch (InvocationTargetException e) {
+            throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException("DjlReranker.onModelThread is gone: " + e, e);
+        }
     }
 
     /** The complete events ({@code "ph": "X"}) of a Chrome trace written by libtorch's profiler. */

@@ -32,6 +32,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReadWriteLock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
+import java.util.function.Supplier;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -72,6 +73,7 @@ public final class DjlReranker implements Reranker {
     private final HfTokenizer tokenizer;
     private final ModelBackend backend;
     private final BlockingQueue<ModelBackend.Session> sessions;
+    private final ModelThread modelThread; // the first predictor's, which loaded the model
     private final ReadWriteLock lifecycle = new ReentrantReadWriteLock();
     private final AtomicLong batchesRun = new AtomicLong();
     private final String description;
@@ -121,6 +123,7 @@ public final class DjlReranker implements Reranker {
         }
         this.tokenizer = tok;
         this.backend = loaded;
+        this.modelThread = threads[0];
         this.description = "DjlReranker{model=" + files.directory() + ", backend=" + loaded.name()
                 + ", device=" + deviceName + ", maxLength=" + pipeline.settings().maxLength()
                 + ", batchSize=" + builder.batchSize + ", maxBatchTokens=" + pipeline.settings().maxBatchTokens()
@@ -140,6 +143,15 @@ public final class DjlReranker implements Reranker {
     private static void inferenceOnly() {
         Engines.pytorch();
         JniUtils.setGradMode(false);
+    }
+
+    /**
+     * Runs {@code task} on the first predictor's thread, where the model was loaded and that
+     * predictor's batches run; for tools that must act on that thread (libtorch's profiler records
+     * only the thread that starts it). Package-private: the benchmarks reach it by reflection.
+     */
+    <T> T onModelThread(Supplier<T> task) {
+        return modelThread.call(task);
     }
 
     /** Whether autograd is off on every predictor's thread; for tests. */
