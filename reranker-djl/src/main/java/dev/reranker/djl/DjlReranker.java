@@ -507,8 +507,10 @@ public final class DjlReranker implements Reranker {
         }
 
         /**
-         * How many calls may run the model at once (default 1). Each has its own DJL predictor;
-         * libtorch already spreads one call over the cores, so raise this only with cores to spare.
+         * How many calls may run the model at once (default 1). Each has its own DJL predictor and
+         * thread (see the class doc); libtorch already spreads one call over the cores, and each
+         * thread that runs the model keeps its own team of libtorch's worker threads, so raise this
+         * only with cores to spare.
          */
         public Builder predictors(int predictors) {
             this.predictors = Inputs.positive("predictors", predictors);
