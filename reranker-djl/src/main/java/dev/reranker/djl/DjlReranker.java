@@ -72,7 +72,7 @@ public final class DjlReranker implements Reranker {
     private final CrossEncoderPipeline pipeline;
     private final HfTokenizer tokenizer;
     private final ModelBackend backend;
-    private final BlockingQueue<ModelBackend.Session> sessions;
+    private final BlockingQueue<PinnedSession> sessions;
     private final ModelThread modelThread; // the first predictor's, which loaded the model
     private final ReadWriteLock lifecycle = new ReentrantReadWriteLock();
     private final AtomicLong batchesRun = new AtomicLong();
@@ -156,8 +156,8 @@ public final class DjlReranker implements Reranker {
 
     /** Whether autograd is off on every predictor's thread; for tests. */
     boolean predictorsRecordNoGraph() {
-        for (ModelBackend.Session session : sessions) {
-            if (((PinnedSession) session).call(JniUtils::isGradMode)) {
+        for (PinnedSession session : sessions) {
+            if (session.call(JniUtils::isGradMode)) {
                 return false;
             }
         }
@@ -230,7 +230,7 @@ public final class DjlReranker implements Reranker {
             if (documents.isEmpty()) {
                 return new float[0];
             }
-            ModelBackend.Session session = takeSession();
+            PinnedSession session = takeSession();
             try {
                 return pipeline.score(query, documents, batch -> run(session, batch));
             } finally {
@@ -241,7 +241,7 @@ public final class DjlReranker implements Reranker {
         }
     }
 
-    private ModelBackend.Session takeSession() {
+    private PinnedSession takeSession() {
         try {
             return sessions.take();
         } catch (InterruptedException e) {
@@ -250,7 +250,7 @@ public final class DjlReranker implements Reranker {
         }
     }
 
-    private float[][] run(ModelBackend.Session session, PaddedBatch batch) {
+    private float[][] run(PinnedSession session, PaddedBatch batch) {
         long start = System.nanoTime();
         float[][] logits = session.logits(batch);
         batchesRun.incrementAndGet();
@@ -281,7 +281,7 @@ public final class DjlReranker implements Reranker {
             }
             closed = true;
             RuntimeException failure = null;
-            for (ModelBackend.Session session : sessions) {
+            for (PinnedSession session : sessions) {
                 failure = closeQuietly(failure, session);
             }
             sessions.clear();
