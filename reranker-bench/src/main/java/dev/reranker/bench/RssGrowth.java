@@ -16,6 +16,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 
@@ -42,8 +43,9 @@ import java.util.concurrent.Executors;
  * tcmalloc) moves RSS both ways, so the summary gives the lowest and highest reading beside the
  * growth. For each stretch between readings it also gives the speed, CPU use, page faults and steal
  * time ({@link Stretch}) and the time of a fixed loop at the reading ({@link #probeMillis()}), so
- * that a slow stretch can be put down to the allocator, the process or the host. Prints a table and
- * writes {@code rss.json}.
+ * that a slow stretch can be put down to the allocator, the process or the host, and which kind of
+ * thread took the most minor faults ({@link ThreadFaults}), so that a step in RSS can be put down to
+ * the model or to the JVM. Prints a table and writes {@code rss.json}.
  */
 public final class RssGrowth {
 
@@ -136,9 +138,9 @@ public final class RssGrowth {
 
             long begin = System.nanoTime();
             JsonArray samples = new JsonArray();
-            System.out.printf(Locale.ROOT, "%10s %9s %9s %9s %9s %9s %9s %9s %9s %11s %7s %8s%n", "pairs", "seconds",
+            System.out.printf(Locale.ROOT, "%10s %9s %9s %9s %9s %9s %9s %9s %9s %11s %7s %8s  %s%n", "pairs", "seconds",
                     "RSS MB", "growth", "heap MB", "malloc MB", "in use MB", "pairs/s", "CPU %", "faults/pair",
-                    "steal %", "probe ms");
+                    "steal %", "probe ms", "most faults");
             samples.add(sample(0, 0, start, start, null));
             long scored = 0;
             Memory end = start;
@@ -231,6 +233,7 @@ public final class RssGrowth {
         String cpu = "-";
         String faults = "-";
         String steal = "-";
+        String largest = "-";
         JsonObject sample = new JsonObject();
         sample.addProperty("pairs", pairs);
         sample.addProperty("rss_mb", mb(now.rss));
@@ -251,14 +254,18 @@ public final class RssGrowth {
             rate = String.format(Locale.ROOT, "%.1f", stretch.pairsPerSecond());
             cpu = String.format(Locale.ROOT, "%.0f", stretch.cpuPercent());
             faults = String.format(Locale.ROOT, "%.1f", stretch.faultsPerPair());
+            JsonObject byThread = new JsonObject();
+            stretch.faultsByThread().forEach(byThread::addProperty);
+            sample.add("minor_faults_by_thread", byThread);
+            largest = ThreadFaults.largest(stretch.faultsByThread());
             if (stretch.stealPercent() >= 0) {
                 sample.addProperty("steal_percent", round1(stretch.stealPercent()));
                 steal = String.format(Locale.ROOT, "%.1f", stretch.stealPercent());
             }
         }
-        System.out.printf(Locale.ROOT, "%,10d %9.1f %9.1f %+9.1f %9.1f %9s %9s %9s %9s %11s %7s %8.1f%n", pairs,
+        System.out.printf(Locale.ROOT, "%,10d %9.1f %9.1f %+9.1f %9.1f %9s %9s %9s %9s %11s %7s %8.1f  %s%n", pairs,
                 seconds, mb(now.rss), mb(now.rss - start.rss), mb(now.heapCommitted), held, inUse, rate, cpu, faults,
-                steal, probe);
+                steal, probe, largest);
         sample.addProperty("seconds", round1(seconds));
         return sample;
     }
@@ -325,8 +332,11 @@ public final class RssGrowth {
      * back), and the share of the machine's time that its hypervisor gave to others (steal; -1
      * where {@code /proc/stat} does not say). These tell a slow stretch caused by the allocator
      * (faults up) from one caused by the host (steal up, or CPU down with nothing else running).
+     * The faults are also given by kind of thread ({@link ThreadFaults}), which tells whose memory a
+     * step in RSS is: the model's (the predictor's thread) or the JVM's (its JIT compilers).
      */
-    record Stretch(long pairs, double seconds, double cpuSeconds, long minorFaults, double stealPercent) {
+    record Stretch(long pairs, double seconds, double cpuSeconds, long minorFaults, double stealPercent,
+            Map<String, Long> faultsByThread) {
 
         double pairsPerSecond() {
             return pairs / seconds;
@@ -342,7 +352,7 @@ public final class RssGrowth {
     }
 
     /** Counters read from {@code /proc} at one moment; two readings make a {@link Stretch}. */
-    record Activity(long nanos, long cpuNanos, long minorFaults, HostSteal host) {
+    record Activity(long nanos, long cpuNanos, long minorFaults, HostSteal host, ThreadFaults threads) {
 
         private static final Path SELF_STAT = Path.of("/proc/self/stat");
 
@@ -350,11 +360,8 @@ public final class RssGrowth {
             long cpu = ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
                     .getProcessCpuTime();
             try {
-                // pid (comm) state ppid ...: minflt is the 10th field, the 8th after the command's ')'
-                String self = Files.readString(SELF_STAT, StandardCharsets.US_ASCII);
-                String[] fields = self.substring(self.lastIndexOf(')') + 2).trim().split("\\s+");
-                long faults = Long.parseLong(fields[7]);
-                return new Activity(System.nanoTime(), cpu, faults, HostSteal.read());
+                long faults = ThreadFaults.minorFaults(Files.readString(SELF_STAT, StandardCharsets.US_ASCII));
+                return new Activity(System.nanoTime(), cpu, faults, HostSteal.read(), ThreadFaults.read());
             } catch (IOException e) {
                 throw new UncheckedIOException("RssGrowth reads " + SELF_STAT + ", so it runs on Linux only", e);
             }
@@ -362,7 +369,7 @@ public final class RssGrowth {
 
         Stretch since(Activity earlier, long pairs) {
             return new Stretch(pairs, (nanos - earlier.nanos) / 1e9, (cpuNanos - earlier.cpuNanos) / 1e9,
-                    minorFaults - earlier.minorFaults, host.percentSince(earlier.host));
+                    minorFaults - earlier.minorFaults, host.percentSince(earlier.host), threads.since(earlier.threads));
         }
     }
 

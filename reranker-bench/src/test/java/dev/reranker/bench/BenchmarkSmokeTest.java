@@ -156,6 +156,9 @@ final class BenchmarkSmokeTest {
                 assertTrue(sample.get("pairs_per_s").getAsDouble() > 0, sample.toString());
                 assertTrue(sample.get("cpu_percent").getAsDouble() > 0, sample.toString());
                 assertTrue(sample.get("minor_faults_per_pair").getAsDouble() >= 0, sample.toString());
+                for (var kind : sample.getAsJsonObject("minor_faults_by_thread").entrySet()) {
+                    assertTrue(kind.getValue().getAsLong() > 0, "only threads that faulted: " + sample);
+                }
                 if (sample.has("steal_percent")) {
                     double steal = sample.get("steal_percent").getAsDouble();
                     assertTrue(steal >= 0 && steal <= 100, sample.toString());
