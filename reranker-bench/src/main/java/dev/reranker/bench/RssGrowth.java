@@ -138,9 +138,9 @@ public final class RssGrowth {
 
             long begin = System.nanoTime();
             JsonArray samples = new JsonArray();
-            System.out.printf(Locale.ROOT, "%10s %9s %9s %9s %9s %9s %9s %9s %9s %11s %7s %8s  %s%n", "pairs", "seconds",
-                    "RSS MB", "growth", "heap MB", "malloc MB", "in use MB", "pairs/s", "CPU %", "faults/pair",
-                    "steal %", "probe ms", "most faults");
+            System.out.printf(Locale.ROOT, "%10s %9s %9s %9s %9s %9s %9s %9s %9s %11s %7s %8s  %s%n", "pairs",
+                    "seconds", "RSS MB", "growth", "heap MB", "malloc MB", "in use MB", "pairs/s", "CPU %",
+                    "faults/pair", "steal %", "probe ms", "most faults");
             samples.add(sample(0, 0, start, start, null));
             long scored = 0;
             Memory end = start;
