@@ -30,9 +30,8 @@ record ThreadFaults(Map<Long, Named> byTask) {
         try (DirectoryStream<Path> dirs = Files.newDirectoryStream(TASKS)) {
             for (Path dir : dirs) {
                 try {
-                    String name = Files.readString(dir.resolve("comm"), StandardCharsets.UTF_8).strip();
-                    long faults = minorFaults(Files.readString(dir.resolve("stat"), StandardCharsets.UTF_8));
-                    tasks.put(Long.parseLong(dir.getFileName().toString()), new Named(name, faults));
+                    String stat = Files.readString(dir.resolve("stat"), StandardCharsets.UTF_8);
+                    tasks.put(Long.parseLong(dir.getFileName().toString()), new Named(name(stat), minorFaults(stat)));
                 } catch (NoSuchFileException ended) {
                     // the thread ended while the directory was read
                 }
@@ -75,6 +74,19 @@ record ThreadFaults(Map<Long, Named> byTask) {
      */
     static String kind(String name) {
         return name.replaceFirst("[#-]?\\d+$", "");
+    }
+
+    /**
+     * The name in a {@code /proc/.../stat} line, {@code pid (comm) state ...}: what lies between the
+     * first '(' and the last ')' (the name may hold spaces and parentheses).
+     */
+    static String name(String stat) {
+        int begin = stat.indexOf('(');
+        int end = stat.lastIndexOf(')');
+        if (begin < 0 || end < begin) {
+            throw new IllegalArgumentException("not a /proc stat line (no name in parentheses): " + stat);
+        }
+        return stat.substring(begin + 1, end);
     }
 
     /**

@@ -22,9 +22,10 @@ import org.junit.jupiter.api.io.TempDir;
 final class ThreadFaultsTest {
 
     @Test
-    void minorFaults_nameWithSpacesAndParentheses_readsTheEighthFieldAfterIt() {
+    void minorFaultsAndName_nameWithSpacesAndParentheses_areReadAroundIt() {
         String stat = "4242 (C2 Compiler) (x) S 1 4242 4242 0 -1 4194368 12345 0 7 0 150 20 0 0 20 0 30 0";
         assertEquals(12345, ThreadFaults.minorFaults(stat));
+        assertEquals("C2 Compiler) (x", ThreadFaults.name(stat));
     }
 
     @Test
