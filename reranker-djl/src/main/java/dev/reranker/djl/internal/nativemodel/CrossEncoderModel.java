@@ -197,8 +197,8 @@ final class CrossEncoderModel implements AutoCloseable {
     /** Runs rows of one batch; every intermediate array is freed before this returns. */
     private float[][] sliceLogits(PaddedBatch batch) {
         int rows = batch.rows();
-        try (NDManager scope = manager.newSubManager(); NDScope ignored = new NDScope()) {
-            NDArray logits = packedForward(scope, batch);
+        try (NDScope ignored = new NDScope()) {
+            NDArray logits = packedForward(manager, batch);
             float[] flat = logits.toType(DataType.FLOAT32, false).toFloatArray();
             int labels = config.labels();
             float[][] out = new float[rows][labels];
