@@ -25,9 +25,10 @@ import org.slf4j.LoggerFactory;
  * heap, which keeps such a heap mapped once it is empty (with glibc's 128 KB pad, RSS swung by
  * 53-63 MB as a heap was unmapped and mapped again), let batches reuse memory that is already
  * mapped. The price is that the process keeps its peak heap. The settings are the whole process's,
- * so the JVM's own threads keep theirs too: in the benchmark's long runs, one optimising
- * compilation's 16 MB stayed resident on the JIT compiler's thread (see the README's native
- * memory section).
+ * so the JVM's own threads keep theirs too: in the benchmark's long runs, the JIT compiler's
+ * thread kept the pages of its largest compilation, the per-batch path's (a 16 MB step), which is
+ * why that path now frees its arrays by an {@code NDScope} alone: a sub-manager per batch doubled
+ * that compilation (see the README's native memory section).
  *
  * <p>Skipped when another allocator is preloaded (tcmalloc, jemalloc, mimalloc), off glibc, or when
  * {@code -Ddev.reranker.malloc=default} (or {@code RERANKER_MALLOC=default}) asks to leave malloc alone.
