@@ -31,12 +31,7 @@ class PackedForwardTest {
     @ParameterizedTest
     @ValueSource(strings = {Checkpoints.BERT, Checkpoints.XLMR})
     void packedInference_equalsThePaddedDifferentiablePass(String fixture) {
-        Path dir = Checkpoints.fixture(fixture);
-        EncoderConfig config = config(dir);
-        NDManager manager = Engines.pytorch().newBaseManager();
-        try (Weights weights = Weights.open(dir, manager);
-                CrossEncoderModel model = new CrossEncoderModel(config, weights, manager, false)) {
-            PaddedBatch batch = batch(config.padTokenId(), config.typeVocabSize() > 1);
+        withModel(fixture, (model, manager, batch) -> {
             assertClose(padded(model, batch), model.logits(batch));
 
             // What an optimizer step does: change a layer's weights in place.
@@ -44,7 +39,7 @@ class PackedForwardTest {
             model.parameters().get("encoder.layer.1.output.dense.bias").addi(0.25f);
             float[][] changed = model.logits(batch);
             assertClose(padded(model, batch), changed);
-        }
+        });
     }
 
     /**
@@ -55,12 +50,7 @@ class PackedForwardTest {
     @ParameterizedTest
     @ValueSource(strings = {Checkpoints.BERT, Checkpoints.XLMR})
     void inference_leavesNoArraysOnTheModelsManager(String fixture) {
-        Path dir = Checkpoints.fixture(fixture);
-        EncoderConfig config = config(dir);
-        NDManager manager = Engines.pytorch().newBaseManager();
-        try (Weights weights = Weights.open(dir, manager);
-                CrossEncoderModel model = new CrossEncoderModel(config, weights, manager, false)) {
-            PaddedBatch batch = batch(config.padTokenId(), config.typeVocabSize() > 1);
+        withModel(fixture, (model, manager, batch) -> {
             float[][] first = model.logits(batch);
             int live = manager.getManagedArrays().size();
             List<TokenizedPair> outOfVocabulary = List.of(new TokenizedPair(0, new int[] {1, 2, Integer.MAX_VALUE, 3},
@@ -72,6 +62,21 @@ class PackedForwardTest {
             for (int r = 0; r < first.length; r++) {
                 assertArrayEquals(first[r], again[r], "row " + r + " after the failed batch");
             }
+        });
+    }
+
+    /** What a test does with an fp32 model of a fixture, its manager and a batch of rows of different lengths. */
+    private interface ModelCheck {
+        void run(CrossEncoderModel model, NDManager manager, PaddedBatch batch);
+    }
+
+    private static void withModel(String fixture, ModelCheck check) {
+        Path dir = Checkpoints.fixture(fixture);
+        EncoderConfig config = config(dir);
+        NDManager manager = Engines.pytorch().newBaseManager();
+        try (Weights weights = Weights.open(dir, manager);
+                CrossEncoderModel model = new CrossEncoderModel(config, weights, manager, false)) {
+            check.run(model, manager, batch(config.padTokenId(), config.typeVocabSize() > 1));
         }
     }
 
