@@ -205,7 +205,7 @@ final class CrossEncoderModel implements AutoCloseable {
     private float[][] sliceLogits(PaddedBatch batch) {
         int rows = batch.rows();
         try (NDScope ignored = new NDScope()) {
-            NDArray logits = packedForward(manager, batch);
+            NDArray logits = packedForward(batch);
             float[] flat = logits.toType(DataType.FLOAT32, false).toFloatArray();
             int labels = config.labels();
             float[][] out = new float[rows][labels];
@@ -248,11 +248,12 @@ final class CrossEncoderModel implements AutoCloseable {
     }
 
     /**
-     * Inference: the logits of a batch, {@code rows x labels}, created in {@code scope}. The batch
-     * is packed without its padding, [real tokens, H], and the layers run in {@link FusedEncoder};
-     * neither the matrix multiplies nor attention spend any work on padding.
+     * Inference: the logits of a batch, {@code rows x labels}, made on the model's manager like every
+     * array on the way (the caller's {@code NDScope} frees them). The batch is packed without its
+     * padding, [real tokens, H], and the layers run in {@link FusedEncoder}; neither the matrix
+     * multiplies nor attention spend any work on padding.
      */
-    private NDArray packedForward(NDManager scope, PaddedBatch batch) {
+    private NDArray packedForward(PaddedBatch batch) {
         int rows = batch.rows();
         int length = batch.length();
         long[] mask = batch.attentionMask();
@@ -290,8 +291,8 @@ final class CrossEncoderModel implements AutoCloseable {
             lengths[rows] = filler;
         }
         NDArray first = fused.encode( // each row's first token: [rows (+ the filler), H]
-                embeddings(scope.create(packedIds), scope.create(packedPositions), scope.create(packedTypes)),
-                scope.create(lengths), true);
+                embeddings(manager.create(packedIds), manager.create(packedPositions), manager.create(packedTypes)),
+                manager.create(lengths), true);
         return head(filler > 0 ? first.get("0:" + rows) : first, null);
     }
 
