@@ -81,8 +81,8 @@ public final class CrossEncoderPipeline {
      * pairs holds fewer, so the memory a batch needs does not depend on how many long documents a
      * list happens to have. The packed budget is lower because a packed batch is cut by nothing else:
      * at 128 per pair, {@code mixed} batches ran at the full 4,096 tokens, which was no faster than 2,048
-     * and left glibc's heap growing by 120 MB over 20,000 pairs against 8 MB (see the README's
-     * native memory).
+     * and left glibc's heap growing by 120 MB over 20,000 pairs against 8 MB (see docs/benchmarks.md,
+     * native memory over a long run).
      */
     public static int defaultMaxBatchTokens(int batchSize, boolean packed) {
         long perPair = packed ? DEFAULT_PACKED_TOKENS_PER_PAIR : DEFAULT_TOKENS_PER_PAIR;

@@ -28,7 +28,7 @@ import org.slf4j.LoggerFactory;
  * so the JVM's own threads keep theirs too: in the benchmark's long runs, the JIT compiler's
  * thread kept the pages of its largest compilation, the per-batch path's (a 16 MB step), which is
  * why that path now frees its arrays by an {@code NDScope} alone: a sub-manager per batch doubled
- * that compilation (see the README's native memory section).
+ * that compilation (see docs/benchmarks.md, native memory over a long run).
  *
  * <p>Skipped when another allocator is preloaded (tcmalloc, jemalloc, mimalloc), off glibc, or when
  * {@code -Ddev.reranker.malloc=default} (or {@code RERANKER_MALLOC=default}) asks to leave malloc alone.

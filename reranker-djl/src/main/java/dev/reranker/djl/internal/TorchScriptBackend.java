@@ -36,7 +36,7 @@ public final class TorchScriptBackend implements ModelBackend {
         if (!Files.isRegularFile(file)) {
             throw new RerankerException("no model.pt in " + directory
                     + "; expected a TorchScript module traced with inputs (input_ids, attention_mask"
-                    + (tokenTypes ? ", token_type_ids" : "") + "), see the README's 'Preparing a model'");
+                    + (tokenTypes ? ", token_type_ids" : "") + "), see the README's 'Supported models'");
         }
         Model model = Engines.newModel(device);
         try {
