@@ -8,10 +8,12 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.ParameterStore;
 
+import dev.reranker.djl.internal.CpuFeatures;
 import dev.reranker.djl.internal.DjlRuntime;
 import dev.reranker.djl.internal.NativeMemory;
 import dev.reranker.djl.internal.nativemodel.LayerPrograms;
 
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 import org.openjdk.jmh.annotations.Benchmark;
@@ -33,7 +35,8 @@ import org.openjdk.jmh.annotations.Warmup;
  * uses, by either of libtorch's routes: {@code eager}, DJL's {@code matMul} (libtorch's default:
  * MKL for fp32), and {@code onednn}, oneDNN's linear in the TorchScript program
  * {@code onednn_linear.pt} (the route the library's layers take on a CPU). The headline takes the
- * faster as the limit. GFLOP/s = {@code 2 n^3 x ops/s / 1e9}. bf16 operands come from the library's
+ * faster as the limit (oneDNN has no bf16 without AVX-512, and its set-up then fails with a message
+ * saying so). GFLOP/s = {@code 2 n^3 x ops/s / 1e9}. bf16 operands come from the library's
  * {@code to_bf16} program (DJL 0.36 aborts on bf16 arrays made from Java).
  */
 @State(Scope.Benchmark)
@@ -77,6 +80,15 @@ public class GemmBenchmark {
         }
         if (route.equals("onednn")) {
             linear = LayerPrograms.load(GemmBenchmark.class, "onednn_linear", manager.getDevice());
+            try {
+                multiply();
+            } catch (RuntimeException e) {
+                tearDown();
+                throw new IllegalStateException("oneDNN cannot multiply " + dtype + " on this CPU"
+                        + (dtype.equals("bf16") && CpuFeatures.oneDnnBf16().equals(Optional.of(false))
+                                ? " (its bf16 needs AVX-512, which this CPU lacks)" : "")
+                        + "; route=eager runs it (the cause below is oneDNN's own error)", e);
+            }
         } else if (!route.equals("eager")) {
             throw new IllegalArgumentException("route must be eager or onednn, was " + route);
         }

@@ -98,6 +98,19 @@ public final class Headline {
         }
     }
 
+    /**
+     * The first exception a JMH log names, as {@code ": <type>: <message>"} (a throwing benchmark's
+     * cause), or empty when it names none.
+     */
+    static String firstException(Path log) throws IOException {
+        try (var lines = Files.lines(log, StandardCharsets.UTF_8)) {
+            return lines.map(String::strip).filter(l -> l.matches("[\\w.$]+(Exception|Error): .*")).findFirst()
+                    .map(l -> ": " + l).orElse("");
+        } catch (java.io.UncheckedIOException e) { // not UTF-8: say nothing rather than fail
+            return "";
+        }
+    }
+
     /** A JMH run that failed; its message says why and where JMH's output was kept. */
     static final class JmhFailure extends Exception {
         JmhFailure(String message) {
@@ -156,19 +169,31 @@ public final class Headline {
         }
 
         // The limit is the faster of libtorch's two routes (at 2048³ on this AMD EPYC oneDNN's fp32 ran ~2.2x MKL's).
+        // A route that cannot run here (oneDNN's bf16 without AVX-512) is reported, not measured.
         JsonObject gemm = new JsonObject();
         JsonObject gemmRoutes = new JsonObject();
         JsonObject gemmSteal = new JsonObject();
+        JsonObject gemmUnavailable = new JsonObject();
         for (String dtype : new String[] {"fp32", "bf16"}) {
             HostSteal before = HostSteal.read();
             JsonObject byRoute = new JsonObject();
             double best = 0;
+            JmhFailure failure = null;
             for (String route : new String[] {"eager", "onednn"}) {
                 Map<String, String> params = Map.of("n", "2048", "dtype", dtype, "route", route);
-                double ops = jmh(jar, out, "GemmBenchmark", params, null, 2).get("score");
-                double gflops = round(GemmBenchmark.gflops(2048, ops));
-                byRoute.addProperty(route, gflops);
-                best = Math.max(best, gflops);
+                try {
+                    double ops = jmh(jar, out, "GemmBenchmark", params, null, 2).get("score");
+                    double gflops = round(GemmBenchmark.gflops(2048, ops));
+                    byRoute.addProperty(route, gflops);
+                    best = Math.max(best, gflops);
+                } catch (JmhFailure e) {
+                    failure = e;
+                    gemmUnavailable.addProperty(dtype + " " + route, e.getMessage());
+                    System.out.printf(Locale.ROOT, "%s multiply by %s skipped: %s%n", dtype, route, e.getMessage());
+                }
+            }
+            if (best == 0) {
+                throw failure; // neither route: no limit to compare against
             }
             gemm.addProperty(dtype, best);
             gemmRoutes.add(dtype, byRoute);
@@ -232,6 +257,9 @@ public final class Headline {
         headline.add("gemm_gflops", gemm);
         headline.add("gemm_gflops_by_route", gemmRoutes);
         headline.add("gemm_steal_percent", gemmSteal);
+        if (!gemmUnavailable.isEmpty()) {
+            headline.add("gemm_unavailable", gemmUnavailable);
+        }
         headline.add("results", results);
         if (!skipped.isEmpty()) {
             headline.add("skipped", skipped);
@@ -328,8 +356,8 @@ public final class Headline {
         Files.delete(result);
         if (json.isEmpty()) { // a benchmark that throws leaves JMH's exit code 0 and no result
             throw new JmhFailure((finished ? "JMH exited with " + process.exitValue() + " and gave no result"
-                    : "JMH ran past 20 minutes") + "; its output is in " + log + " (command: "
-                    + String.join(" ", command) + ")");
+                    : "JMH ran past 20 minutes") + firstException(log) + "; its output is in " + log
+                    + " (command: " + String.join(" ", command) + ")");
         }
         Files.delete(log);
         double steal = HostSteal.read().percentSince(before);

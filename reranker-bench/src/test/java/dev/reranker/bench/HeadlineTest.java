@@ -52,6 +52,22 @@ final class HeadlineTest {
         }
     }
 
+    /** A JMH log of a benchmark whose set-up threw: the failure names the exception, not only the log. */
+    @Test
+    void firstException_isTheFirstExceptionLineOfTheLog() throws Exception {
+        Path log = Files.writeString(temp.resolve("jmh.log"), """
+                # Benchmark: dev.reranker.bench.GemmBenchmark.multiply
+                <failure>
+
+                java.lang.IllegalStateException: oneDNN cannot multiply bf16 on this CPU
+                	at dev.reranker.bench.GemmBenchmark.setUp(GemmBenchmark.java:87)
+                Caused by: java.lang.RuntimeException: could not create a primitive descriptor
+                """);
+        assertEquals(": java.lang.IllegalStateException: oneDNN cannot multiply bf16 on this CPU",
+                Headline.firstException(log));
+        assertEquals("", Headline.firstException(Files.writeString(temp.resolve("clean.log"), "# Run complete.\n")));
+    }
+
     @Test
     void measurementOrder_putsTheTargetsRowsFirst_andMeasuresEveryRowOnce() {
         List<Headline.Run> runs = Headline.runs();

@@ -28,6 +28,14 @@ final class CpuFeaturesTest {
             flags		: fpu avx2 avx512f avx512_bf16 avx512_vnni avx512_vp2intersect
             """;
 
+    private static final String ZEN3 = """
+            processor	: 0
+            vendor_id	: AuthenticAMD
+            cpu family	: 25
+            model name	: AMD EPYC
+            flags		: fpu vme sse sse2 ssse3 fma cx16 sse4_1 sse4_2 movbe popcnt aes xsave avx f16c avx2 sha_ni
+            """;
+
     private static final String SAPPHIRE_RAPIDS_AMX_ONLY = "flags : avx512f amx_tile amx_bf16 amx_int8\n";
 
     private static final String GRAVITON3 = """
@@ -43,6 +51,17 @@ final class CpuFeaturesTest {
         assertEquals(Optional.of(false), CpuFeatures.nativeBf16(CASCADE_LAKE));
         assertEquals(Optional.of(true), CpuFeatures.nativeBf16(ZEN5));
         assertEquals(Optional.of(true), CpuFeatures.nativeBf16(SAPPHIRE_RAPIDS_AMX_ONLY));
+    }
+
+    @Test
+    void oneDnnBf16_needsAvx512sCoreSubsets_onX86() {
+        assertEquals(Optional.of(true), CpuFeatures.oneDnnBf16(CASCADE_LAKE), "emulated, but there");
+        assertEquals(Optional.of(false), CpuFeatures.oneDnnBf16(ZEN3));
+        assertEquals(Optional.of(false), CpuFeatures.nativeBf16(ZEN3));
+        // AVX-512 named without its core subsets, or not x86: no telling
+        assertEquals(Optional.empty(), CpuFeatures.oneDnnBf16(SAPPHIRE_RAPIDS_AMX_ONLY));
+        assertEquals(Optional.empty(), CpuFeatures.oneDnnBf16(GRAVITON3));
+        assertEquals(Optional.empty(), CpuFeatures.oneDnnBf16(""));
     }
 
     @Test
