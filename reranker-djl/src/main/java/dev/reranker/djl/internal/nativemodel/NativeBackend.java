@@ -62,7 +62,8 @@ public final class NativeBackend implements ModelBackend {
         if (bf16 && cpu && CpuFeatures.nativeBf16().equals(Optional.of(false))) {
             logger.warn("precision BF16 on a CPU without bf16 instructions (/proc/cpuinfo lists neither avx512_bf16"
                     + " nor amx_bf16, nor Arm's bf16): libtorch emulates them, so {} will score slower than in FP32"
-                    + " (2.7-4x slower on an Intel Xeon measured), and less exactly; use Precision.FP32 here",
+                    + " (2.7-4x slower on an Intel Xeon with AVX-512 measured, about 7x on an AVX2-only AMD EPYC),"
+                    + " and less exactly; use Precision.FP32 here",
                     directory);
         }
         NDManager manager = Engines.pytorch().newBaseManager(device);
