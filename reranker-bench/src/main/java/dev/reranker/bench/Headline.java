@@ -20,6 +20,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -30,7 +31,11 @@ import java.util.concurrent.TimeUnit;
  * (plain start against tcmalloc). Prints a table and writes
  * {@code reranker-bench/target/headline.json} and {@code headline.svg}.
  *
- * <pre>java -cp reranker-bench/target/benchmarks.jar dev.reranker.bench.Headline</pre>
+ * <pre>java -cp reranker-bench/target/benchmarks.jar dev.reranker.bench.Headline [--all-rows] [OUT]</pre>
+ *
+ * <p>On a CPU without bf16 instructions, where bf16 is emulated and several times slower than fp32,
+ * only the bf16 row that target 4 compares is measured unless {@code --all-rows} asks for the rest;
+ * the others are listed under {@code skipped}.
  *
  * <p>Each measurement is a separate JMH run in its own JVM (started with this jar), so an
  * allocator can be preloaded for one of them. The rows the issue's targets compare are measured
@@ -50,6 +55,11 @@ public final class Headline {
     /** The shape of bge-reranker-base, measured at batch 32 in both dtypes. */
     private static final String LARGE_MODEL = "xlmr-base";
     private static final String TCMALLOC = "/usr/lib/x86_64-linux-gnu/libtcmalloc_minimal.so.4";
+    /** The argument that measures every row, bf16 ones included, on a CPU that emulates bf16. */
+    static final String ALL_ROWS = "--all-rows";
+    private static final String EMULATED_BF16 = "this CPU has no bf16 instructions, so bf16 is emulated and several"
+            + " times slower than fp32: only the MiniLM-L6 bf16 row at batch 32 is measured (" + ALL_ROWS
+            + " measures the rest too)";
 
     record Run(String model, String backend, String precision, String batching, String workload,
             int batchSize, String allocator) {
@@ -60,10 +70,13 @@ public final class Headline {
 
         /**
          * Measured iterations: one for DJL's stock route, whose single op (all pairs of a query)
-         * takes about 100 s, so that the run stays under 15 minutes; two for the rest.
+         * takes about 100 s, and for bf16 where the CPU emulates it (a query of 100 pairs took 23 s
+         * on an AVX2-only AMD EPYC), so that the run stays under 15 minutes; two for the rest.
+         *
+         * @param emulatedBf16 whether this CPU lacks bf16 instructions
          */
-        int iterations() {
-            return backend.equals("djl-stock") ? 1 : 2;
+        int iterations(boolean emulatedBf16) {
+            return backend.equals("djl-stock") || (emulatedBf16 && precision.equals("bf16")) ? 1 : 2;
         }
 
         /** RerankBenchmark's parameters for this run. */
@@ -158,7 +171,10 @@ public final class Headline {
 
     public static void main(String[] args) throws Exception {
         Path jar = Path.of(Headline.class.getProtectionDomain().getCodeSource().getLocation().toURI());
-        Path out = Path.of(args.length > 0 ? args[0] : "reranker-bench/target");
+        List<String> arguments = new ArrayList<>(List.of(args));
+        boolean allRows = arguments.remove(ALL_ROWS);
+        Path out = Path.of(arguments.isEmpty() ? "reranker-bench/target" : arguments.get(0));
+        boolean emulatedBf16 = CpuFeatures.nativeBf16().equals(Optional.of(false));
         Files.createDirectories(out);
         HostSteal start = HostSteal.read();
         Path modelDir = BenchModel.of(MODEL).directory(); // generate once, before the timed runs
@@ -166,6 +182,9 @@ public final class Headline {
         Map<String, String> missing = missingPrerequisites(modelDir, Path.of(TCMALLOC));
         for (Map.Entry<String, String> m : missing.entrySet()) {
             System.out.println("warning: the " + m.getKey() + " row(s) will be skipped: " + m.getValue());
+        }
+        if (emulatedBf16 && !allRows) {
+            System.out.println("note: " + EMULATED_BF16);
         }
 
         // The limit is the faster of libtorch's two routes (at 2048³ on this AMD EPYC oneDNN's fp32 ran ~2.2x MKL's).
@@ -182,7 +201,8 @@ public final class Headline {
             for (String route : new String[] {"eager", "onednn"}) {
                 Map<String, String> params = Map.of("n", "2048", "dtype", dtype, "route", route);
                 try {
-                    double ops = jmh(jar, out, "GemmBenchmark", params, null, 2).get("score");
+                    int iterations = emulatedBf16 && dtype.equals("bf16") ? 1 : 2; // 57 s a multiply on Zen 3
+                    double ops = jmh(jar, out, "GemmBenchmark", params, null, iterations).get("score");
                     double gflops = round(GemmBenchmark.gflops(2048, ops));
                     byRoute.addProperty(route, gflops);
                     best = Math.max(best, gflops);
@@ -205,10 +225,14 @@ public final class Headline {
         Map<Run, JsonObject> skippedRows = new HashMap<>();
         for (Run run : measurementOrder(runs)) {
             String reason = missing.getOrDefault(run.backend(), missing.get(run.allocator()));
+            if (reason == null && !allRows && emulatedBf16 && !measuredWhereBf16IsEmulated(run)) {
+                reason = EMULATED_BF16;
+            }
             Map<String, Double> measured = null;
             if (reason == null) {
                 try {
-                    measured = jmh(jar, out, "RerankBenchmark", run.params(), run.allocator(), run.iterations());
+                    measured = jmh(jar, out, "RerankBenchmark", run.params(), run.allocator(),
+                            run.iterations(emulatedBf16));
                 } catch (JmhFailure e) {
                     reason = e.getMessage();
                 }
@@ -287,6 +311,16 @@ public final class Headline {
         runs.add(new Run("djl-stock", "fp32", "unsorted", "mixed", 100, "default"));
         runs.add(new Run("onnxruntime", "fp32", "unsorted", "mixed", 100, "default"));
         return runs;
+    }
+
+    /**
+     * Whether {@code run} is measured on a CPU that emulates bf16 (unless {@value #ALL_ROWS} asks
+     * for every row): every fp32 row, and bf16 on the MiniLM-L6 shape at batch 32, the row target 4
+     * compares. Emulated bf16 is several times slower than fp32 (7x on an AVX2-only AMD EPYC, where
+     * the other bf16 rows took 15 of the run's 30 minutes), and one row says so.
+     */
+    static boolean measuredWhereBf16IsEmulated(Run run) {
+        return !run.precision().equals("bf16") || (run.model().equals(MODEL) && run.batchSize() == 32);
     }
 
     /**

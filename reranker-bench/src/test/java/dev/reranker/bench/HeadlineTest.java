@@ -82,6 +82,18 @@ final class HeadlineTest {
         assertEquals(runs.get(0), order.get(6)); // then the rest, in the table's order
     }
 
+    /** Where bf16 is emulated, every fp32 row is measured, and of bf16 only the row target 4 compares. */
+    @Test
+    void whereBf16IsEmulated_onlyTheTargetsBf16RowIsMeasured() {
+        List<Headline.Run> measured = Headline.runs().stream().filter(Headline::measuredWhereBf16IsEmulated).toList();
+
+        assertEquals(Headline.runs().stream().filter(r -> r.precision().equals("fp32")).count() + 1, measured.size());
+        assertEquals(List.of(new Headline.Run("native", "bf16", "sorted", "mixed", 32, "default")),
+                measured.stream().filter(r -> r.precision().equals("bf16")).toList());
+        Headline.Run bf16 = new Headline.Run("native", "bf16", "sorted", "mixed", 32, "default");
+        assertEquals(List.of(2, 1), List.of(bf16.iterations(false), bf16.iterations(true)));
+    }
+
     @Test
     void measurementOrder_ofRowsWithoutTheTargets_keepsTheirOrder() {
         List<Headline.Run> runs = Headline.runs().subList(0, 4); // batches 1 and 4, fp32 and bf16
