@@ -317,7 +317,7 @@ public final class Headline {
      * Whether {@code run} is measured on a CPU that emulates bf16 (unless {@value #ALL_ROWS} asks
      * for every row): every fp32 row, and bf16 on the MiniLM-L6 shape at batch 32, the row target 4
      * compares. Emulated bf16 is several times slower than fp32 (7x on an AVX2-only AMD EPYC, where
-     * the other bf16 rows took 15 of the run's 30 minutes), and one row says so.
+     * the other bf16 rows took 15 of the run's 30 minutes), and that one row shows it.
      */
     static boolean measuredWhereBf16IsEmulated(Run run) {
         return !run.precision().equals("bf16") || (run.model().equals(MODEL) && run.batchSize() == 32);

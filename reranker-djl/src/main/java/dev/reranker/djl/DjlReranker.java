@@ -457,8 +457,7 @@ public final class DjlReranker implements Reranker {
          * {@link Precision#BF16} is faster on CPUs with bf16 instructions (AVX-512 BF16, AMX, Arm's
          * BF16; 1.3-1.5x on the AMD Zen 5 measured) and slower on CPUs without them, which emulate it
          * (2.7-4x slower on an Intel Cascade Lake Xeon, about 7x on an AVX2-only AMD Zen 3; loading
-         * then logs a warning), at about 1e-2
-         * of score; it needs safetensors weights.
+         * then logs a warning), at about 1e-2 of score; it needs safetensors weights.
          */
         public Builder precision(Precision precision) {
             this.precision = Objects.requireNonNull(precision, "precision");

@@ -13,8 +13,8 @@ import java.util.Set;
  * Used to warn when bf16 is asked for on a CPU that has no bf16 instructions: libtorch then emulates
  * them, and bf16 runs slower than fp32 (measured on an Intel Xeon of the Cascade Lake generation:
  * 2.7-3.3x slower on the MiniLM-L6 shape, 4x on the bge-reranker-base shape; on an AMD EPYC of the
- * Zen 3 generation, AVX2 only, about 7x on both), and to tell whether
- * oneDNN can run bf16 at all (see {@link #oneDnnBf16()}).
+ * Zen 3 generation, AVX2 only, about 7x on both), and to tell whether oneDNN can run bf16 at all
+ * (see {@link #oneDnnBf16()}).
  */
 public final class CpuFeatures {
 
