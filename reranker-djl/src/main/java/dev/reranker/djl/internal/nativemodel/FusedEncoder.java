@@ -7,8 +7,11 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.ParameterStore;
 
+import dev.reranker.djl.internal.CpuFeatures;
+
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -152,10 +155,31 @@ final class FusedEncoder implements AutoCloseable {
             if (candidate != null) {
                 candidate.close();
             }
-            logger.info("the layer program {} is not usable here ({}); using the portable one, which is slower on"
-                    + " CPUs", program, e.getMessage());
+            String hint = bf16 && CpuFeatures.oneDnnBf16().equals(Optional.of(false))
+                    ? "; oneDNN's bf16 needs AVX-512, which this CPU lacks" : "";
+            logger.info("the layer program {} is not usable here ({}{}); using the portable one, which is slower on"
+                    + " CPUs", program, summary(e.getMessage()), hint);
+            logger.debug("the layer program {} failed", program, e);
             return null;
         }
+    }
+
+    /**
+     * What a TorchScript error says failed, in one line: the last line of {@code message} that names
+     * an error ({@code RuntimeError: ...}), which follows the interpreter's traceback; else its first
+     * line.
+     */
+    static String summary(String message) {
+        if (message == null) {
+            return "no message";
+        }
+        String[] lines = message.strip().split("\\R");
+        for (int i = lines.length - 1; i >= 0; i--) {
+            if (lines[i].matches("\\w*(Error|Exception): .*")) {
+                return lines[i].strip();
+            }
+        }
+        return lines[0].strip();
     }
 
     /** @param firstOnly whether to compute each row's first token only (see {@link #encode}) */

@@ -135,6 +135,23 @@ class PackedForwardTest {
         }
     }
 
+    /** The fallback's log line gives the error a TorchScript traceback ends with, not the traceback. */
+    @org.junit.jupiter.api.Test
+    void summary_isTheErrorLineAfterTheTraceback() {
+        String traceback = """
+                The following operation failed in the TorchScript interpreter.
+                Traceback of TorchScript (most recent call last):
+                  File "code/__torch__.py", line 56, in forward
+                      qkv = ops.mkldnn._linear_pointwise(xc, w, b, "none", [], "none")
+                            ~~~~~~~~~~~~~~~~~~~~~~~~~~~~ <--- HERE
+                RuntimeError: could not create a primitive descriptor for the inner product
+                """;
+        assertEquals("RuntimeError: could not create a primitive descriptor for the inner product",
+                FusedEncoder.summary(traceback));
+        assertEquals("no such program: x.pt", FusedEncoder.summary("no such program: x.pt\nsecond line"));
+        assertEquals("no message", FusedEncoder.summary(null));
+    }
+
     /**
      * The last layer can compute each row's first token only; those rows equal the full last
      * layer's first-token rows, for both programs and both number formats.
