@@ -54,11 +54,11 @@ public final class CpuFeatures {
      * when it has neither line.
      */
     static Optional<Boolean> nativeBf16(String cpuinfo) {
-        Optional<String> x86 = field(cpuinfo, "flags");
+        Optional<Set<String>> x86 = words(cpuinfo, "flags");
         if (x86.isPresent()) {
-            return x86.map(flags -> List.of(flags.split("\\s+")).stream().anyMatch(X86_BF16::contains));
+            return x86.map(flags -> flags.stream().anyMatch(X86_BF16::contains));
         }
-        return field(cpuinfo, "Features").map(flags -> List.of(flags.split("\\s+")).contains(ARM_BF16));
+        return words(cpuinfo, "Features").map(flags -> flags.contains(ARM_BF16));
     }
 
     /**
@@ -67,7 +67,7 @@ public final class CpuFeatures {
      * which newer oneDNN versions use on some AVX2 CPUs); empty otherwise (those CPUs, Arm).
      */
     static Optional<Boolean> oneDnnBf16(String cpuinfo) {
-        Optional<Set<String>> flags = field(cpuinfo, "flags").map(line -> Set.copyOf(List.of(line.split("\\s+"))));
+        Optional<Set<String>> flags = words(cpuinfo, "flags");
         if (flags.isEmpty()) {
             return Optional.empty();
         }
@@ -76,6 +76,11 @@ public final class CpuFeatures {
         }
         return flags.get().contains("avx512f") || flags.get().contains("avx_ne_convert") ? Optional.empty()
                 : Optional.of(false);
+    }
+
+    /** The words of the first {@code key : value} line of {@code cpuinfo} with that key: a flags list. */
+    private static Optional<Set<String>> words(String cpuinfo, String key) {
+        return field(cpuinfo, key).map(line -> Set.copyOf(List.of(line.split("\\s+"))));
     }
 
     /** The value of the first {@code key : value} line of {@code cpuinfo} with that key, trimmed. */
