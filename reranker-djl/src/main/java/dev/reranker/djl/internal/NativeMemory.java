@@ -2,6 +2,7 @@ package dev.reranker.djl.internal;
 
 import com.sun.jna.Library;
 import com.sun.jna.Native;
+import com.sun.jna.Pointer;
 import com.sun.jna.Structure;
 
 import java.util.Locale;
@@ -24,7 +25,9 @@ import org.slf4j.LoggerFactory;
  * it ({@code M_TRIM_THRESHOLD}) and a top pad ({@code M_TOP_PAD}) of at least a thread arena's 64 MB
  * heap, which keeps such a heap mapped once it is empty (with glibc's 128 KB pad, RSS swung by
  * 53-63 MB as a heap was unmapped and mapped again), let batches reuse memory that is already
- * mapped. The price is that the process keeps its peak heap. The settings are the whole process's,
+ * mapped. The price is that the process keeps its peak heap, and reaches it slowly: fragmenting free
+ * space wanders into pages malloc holds but has not touched, so each model thread faults in what its
+ * arena holds as it comes to hold it ({@link ArenaPages}). The settings are the whole process's,
  * so the JVM's own threads keep theirs too: in the benchmark's long runs, the JIT compiler's
  * thread kept the pages of its largest compilation, the per-batch path's (a 16 MB step), which is
  * why that path now frees its arrays by an {@code NDScope} alone: a sub-manager per batch doubled
@@ -74,6 +77,8 @@ public final class NativeMemory {
         String getenv(String name);
 
         MallInfo2 mallinfo2();
+
+        int madvise(Pointer address, long length, int advice);
     }
 
     /** The C library, bound once on first use; or why it could not be. */
@@ -95,7 +100,7 @@ public final class NativeMemory {
     }
 
     /** The bound C library; a missing one throws as {@code Native.load} did, every time it is asked for. */
-    private static LibC libc() {
+    static LibC libc() {
         if (CLibrary.LIBC == null) {
             throw new UnsatisfiedLinkError(CLibrary.FAILURE);
         }
@@ -150,6 +155,11 @@ public final class NativeMemory {
     public static String state() {
         tune();
         return state;
+    }
+
+    /** Whether glibc's malloc runs with the settings above (so it keeps what it frees). */
+    static boolean tuned() {
+        return state().startsWith("tuned glibc");
     }
 
     /** The capacities of oneDNN's primitive caches, as the process environment now has them. */

@@ -5,6 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import com.sun.jna.Native;
 
 import dev.reranker.RerankerException;
 import dev.reranker.internal.PaddedBatch;
@@ -148,6 +151,21 @@ final class ModelThreadTest {
                 throw bad;
             })));
             assertSame(first, thread.call(Thread::currentThread), "a failed task leaves the thread working");
+        }
+    }
+
+    @Test
+    void pagesMallocHoldsForTheThread_areFaultedIn_beforeItsNextTask() {
+        assumeTrue(NativeMemory.tuned(), "the library tunes glibc's malloc here: " + NativeMemory.state());
+        try (ModelThread thread = new ModelThread("test-model-thread")) {
+            long[] block = thread.call(() -> ArenaPagesTest.blockWithoutPages(24L << 20));
+            long pages = (block[2] - block[1]) / 4096;
+            long resident = thread.call(() -> {
+                long now = ArenaPagesTest.residentPages(block);
+                Native.free(block[0]);
+                return now;
+            });
+            assertEquals(pages, resident);
         }
     }
 }
