@@ -6,6 +6,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
@@ -53,7 +54,11 @@ public final class ModelThread implements AutoCloseable {
     /** Runs {@code task} on this thread and returns what it returns, or throws what it throws. */
     public <T> T call(Supplier<T> task) {
         Future<T> result = executor.submit(task::get);
-        executor.execute(this::refreshPages); // after the task, without keeping its caller waiting
+        try {
+            executor.execute(this::refreshPages); // after the task, without keeping its caller waiting
+        } catch (RejectedExecutionException closing) {
+            // close() came between the two: the task still runs and its caller still gets its result
+        }
         boolean interrupted = false;
         try {
             while (true) {
