@@ -13,7 +13,6 @@ import dev.reranker.djl.internal.DjlRuntime;
 import dev.reranker.djl.internal.NativeMemory;
 import dev.reranker.djl.internal.nativemodel.LayerPrograms;
 
-import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 import org.openjdk.jmh.annotations.Benchmark;
@@ -85,8 +84,8 @@ public class GemmBenchmark {
             } catch (RuntimeException e) {
                 tearDown();
                 throw new IllegalStateException("oneDNN cannot multiply " + dtype + " on this CPU"
-                        + (dtype.equals("bf16") && CpuFeatures.oneDnnBf16().equals(Optional.of(false))
-                                ? " (its bf16 needs AVX-512, which this CPU lacks)" : "")
+                        + (dtype.equals("bf16") ? CpuFeatures.whyNoOneDnnBf16().map(why -> " (its " + why + ")")
+                                .orElse("") : "")
                         + "; route=eager runs it (the cause below is oneDNN's own error)", e);
             }
         } else if (!route.equals("eager")) {

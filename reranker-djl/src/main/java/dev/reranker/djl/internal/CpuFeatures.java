@@ -78,6 +78,15 @@ public final class CpuFeatures {
                 : Optional.of(false);
     }
 
+    /**
+     * Why oneDNN refuses bf16 on this CPU ({@code "bf16 needs AVX-512, which this CPU lacks"}), when
+     * {@link #oneDnnBf16()} knows it cannot run it; empty otherwise. For error and log messages.
+     */
+    public static Optional<String> whyNoOneDnnBf16() {
+        return oneDnnBf16().equals(Optional.of(false)) ? Optional.of("bf16 needs AVX-512, which this CPU lacks")
+                : Optional.empty();
+    }
+
     /** The words of the first {@code key : value} line of {@code cpuinfo} with that key: a flags list. */
     private static Optional<Set<String>> words(String cpuinfo, String key) {
         return field(cpuinfo, key).map(line -> Set.copyOf(List.of(line.split("\\s+"))));

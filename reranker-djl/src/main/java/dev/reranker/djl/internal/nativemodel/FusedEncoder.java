@@ -11,7 +11,6 @@ import dev.reranker.djl.internal.CpuFeatures;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -155,8 +154,7 @@ final class FusedEncoder implements AutoCloseable {
             if (candidate != null) {
                 candidate.close();
             }
-            String hint = bf16 && CpuFeatures.oneDnnBf16().equals(Optional.of(false))
-                    ? "; oneDNN's bf16 needs AVX-512, which this CPU lacks" : "";
+            String hint = bf16 ? CpuFeatures.whyNoOneDnnBf16().map(why -> "; oneDNN's " + why).orElse("") : "";
             logger.info("the layer program {} is not usable here ({}{}); using the portable one, which is slower on"
                     + " CPUs", program, summary(e.getMessage()), hint);
             logger.debug("the layer program {} failed", program, e);
