@@ -76,7 +76,7 @@ public final class Headline {
          * @param emulatedBf16 whether this CPU lacks bf16 instructions
          */
         int iterations(boolean emulatedBf16) {
-            return backend.equals("djl-stock") || (emulatedBf16 && precision.equals("bf16")) ? 1 : 2;
+            return backend.equals("djl-stock") ? 1 : Headline.iterations(emulatedBf16, precision);
         }
 
         /** RerankBenchmark's parameters for this run. */
@@ -198,7 +198,7 @@ public final class Headline {
             JsonObject byRoute = new JsonObject();
             double best = 0;
             JmhFailure failure = null;
-            int iterations = emulatedBf16 && dtype.equals("bf16") ? 1 : 2; // 57 s a multiply on Zen 3
+            int iterations = iterations(emulatedBf16, dtype); // emulated bf16: 57 s a multiply on Zen 3
             for (String route : new String[] {"eager", "onednn"}) {
                 Map<String, String> params = Map.of("n", "2048", "dtype", dtype, "route", route);
                 try {
@@ -311,6 +311,11 @@ public final class Headline {
         runs.add(new Run("djl-stock", "fp32", "unsorted", "mixed", 100, "default"));
         runs.add(new Run("onnxruntime", "fp32", "unsorted", "mixed", 100, "default"));
         return runs;
+    }
+
+    /** Measured iterations of a multiply or a row in {@code dtype}: one for emulated bf16, two otherwise. */
+    static int iterations(boolean emulatedBf16, String dtype) {
+        return emulatedBf16 && dtype.equals("bf16") ? 1 : 2;
     }
 
     /**
