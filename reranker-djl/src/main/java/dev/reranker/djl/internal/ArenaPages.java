@@ -159,22 +159,26 @@ final class ArenaPages {
      * it while it was read (a heap grew past what the mappings, read just before, showed).
      */
     private boolean look() throws IOException {
+        long block = 0;
         if (!located) {
-            long block = Native.malloc(PROBE_BYTES);
+            block = Native.malloc(PROBE_BYTES);
             if (block == 0) {
                 disable("malloc failed");
                 return true;
             }
-            try {
-                if (!locate(Mappings.read(), block)) { // the mappings read after the malloc, which may grow a heap
-                    return disabled != null;
-                }
-            } finally {
+        }
+        List<long[]> ranges;
+        try {
+            Mappings maps = Mappings.read(); // after the malloc, which may grow a heap
+            if (!located && !locate(maps, block)) {
+                return disabled != null;
+            }
+            ranges = arena == 0 ? mainArena(maps) : threadArena(maps);
+        } finally {
+            if (block != 0) {
                 Native.free(block);
             }
         }
-        Mappings maps = Mappings.read();
-        List<long[]> ranges = arena == 0 ? mainArena(maps) : threadArena(maps);
         if (ranges == null) {
             return false;
         }
