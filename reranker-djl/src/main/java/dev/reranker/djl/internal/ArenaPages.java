@@ -103,8 +103,11 @@ final class ArenaPages {
         this.lastLook = System.nanoTime() - INTERVAL_NANOS;
     }
 
-    /** For the calling thread; null when the library does not tune glibc's malloc (nothing to hold pages). */
-    static ArenaPages forThisThread() {
+    /**
+     * For one thread, whose arena its first {@link #refresh} finds; null when the library does not tune
+     * glibc's malloc (nothing to hold pages).
+     */
+    static ArenaPages ifMallocTuned() {
         if (!NativeMemory.tuned()) {
             return null;
         }

@@ -38,9 +38,8 @@ import java.util.function.Supplier;
 public final class ModelThread implements AutoCloseable {
 
     private final ExecutorService executor;
-    /** Used only on the thread; made by its first task. */
-    private ArenaPages pages;
-    private boolean pagesMade;
+    /** Used only on the thread; null when malloc keeps nothing for it to fault in. */
+    private final ArenaPages pages = ArenaPages.ifMallocTuned();
 
     /** @param name the thread's name, for thread dumps and profilers; it starts with the first task */
     public ModelThread(String name) {
@@ -79,10 +78,6 @@ public final class ModelThread implements AutoCloseable {
 
     /** Runs on the thread: faults in what malloc has come to hold for it (see {@link ArenaPages}). */
     private void refreshPages() {
-        if (!pagesMade) {
-            pagesMade = true;
-            pages = ArenaPages.forThisThread();
-        }
         if (pages != null) {
             pages.refresh();
         }

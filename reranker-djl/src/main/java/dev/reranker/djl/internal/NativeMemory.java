@@ -56,6 +56,8 @@ public final class NativeMemory {
     private static final int M_TOP_PAD = -2;
     private static final int M_MMAP_MAX = -4;
     private static final int TOP_PAD_BYTES = 256 << 20;
+    /** How {@link #state()} begins when the settings took, followed by glibc's version. */
+    private static final String TUNED = "tuned glibc ";
     public static final int PRIMITIVE_CACHE_CAPACITY = 4;
     private static final String[] PRIMITIVE_CACHES = {"ONEDNN_PRIMITIVE_CACHE_CAPACITY", "LRU_CACHE_CAPACITY"};
 
@@ -159,7 +161,7 @@ public final class NativeMemory {
 
     /** Whether glibc's malloc runs with the settings above (so it keeps what it frees). */
     static boolean tuned() {
-        return state().startsWith("tuned glibc");
+        return state().startsWith(TUNED);
     }
 
     /** The capacities of oneDNN's primitive caches, as the process environment now has them. */
@@ -225,7 +227,7 @@ public final class NativeMemory {
             boolean ok = libc.mallopt(M_MMAP_MAX, 0) == 1
                     & libc.mallopt(M_TRIM_THRESHOLD, Integer.MAX_VALUE) == 1
                     & libc.mallopt(M_TOP_PAD, TOP_PAD_BYTES) == 1;
-            return ok ? "tuned glibc " + version : "default (glibc " + version + " refused mallopt)";
+            return ok ? TUNED + version : "default (glibc " + version + " refused mallopt)";
         } catch (UnsatisfiedLinkError | RuntimeException e) {
             return "default (no glibc: " + e.getMessage() + ")";
         }

@@ -76,7 +76,7 @@ final class ArenaPagesTest {
         Thread thread = new Thread(() -> {
             long[] block = blockWithoutPages(BLOCK);
             result[0] = residentPages(block);
-            ArenaPages pages = ArenaPages.forThisThread();
+            ArenaPages pages = ArenaPages.ifMallocTuned();
             pages.refreshNow();
             result[1] = residentPages(block);
             result[2] = pages.populatedBytes();
@@ -146,7 +146,7 @@ final class ArenaPagesTest {
         assumeTrue(NativeMemory.tuned(), "the library tunes glibc's malloc here: " + NativeMemory.state());
         boolean[] intact = new boolean[1];
         Thread thread = new Thread(() -> {
-            ArenaPages pages = ArenaPages.forThisThread();
+            ArenaPages pages = ArenaPages.ifMallocTuned();
             int n = 4096;
             long[] blocks = new long[n];
             for (int i = 0; i < n; i++) {
