@@ -45,6 +45,10 @@ import java.util.function.Supplier;
  *
  * <p>The profiler adds a few microseconds per operator, so the profiled call is somewhat slower
  * than the timed ones; the shares are of the profiled call, the speeds of the timed ones.
+ *
+ * <p>The reranker runs with one predictor (all batches on one thread, with all of libtorch's
+ * threads), not the library's default of two on a multi-core CPU: libtorch's profiler records
+ * only the thread that starts it.
  */
 public final class Breakdown {
 
@@ -130,7 +134,7 @@ public final class Breakdown {
         double seconds;
         double profiledSeconds;
         try (DjlReranker reranker = RerankBenchmark.build(generated.directory(), "native", precision, batchSize, 0,
-                true)) {
+                1, true)) {
             for (int i = 0; i < WARMUP_CALLS; i++) {
                 reranker.score(load.query(), load.documents());
             }
@@ -157,7 +161,7 @@ public final class Breakdown {
         }
         Profile profile = Profile.of(readTrace(trace), profiledSeconds * 1e6);
         int pairs = load.documents().size();
-        System.out.printf(Locale.ROOT, "%s, %s, native %s, batch %d: %.3f s per call of %d pairs, %.1f pairs/s,"
+        System.out.printf(Locale.ROOT, "%s, %s, native %s, batch %d, one predictor: %.3f s per call of %d pairs, %.1f pairs/s,"
                 + " effective %.1f GFLOP/s; profiled call %.3f s%n", model, workload, precision, batchSize, seconds,
                 pairs, pairs / seconds, flops / seconds / 1e9, profiledSeconds);
         System.out.print(profile.table());

@@ -77,9 +77,13 @@ public class RerankBenchmark {
     @Param("sorted")
     public String batching;
 
-    /** The library's {@code maxBatchTokens}; 0 leaves its default ({@code batchSize} pairs of 128 tokens). */
+    /** The library's {@code maxBatchTokens}; 0 leaves its default. */
     @Param("0")
     public int maxBatchTokens;
+
+    /** The library's {@code predictors}; 0 leaves its default. */
+    @Param("0")
+    public int predictors;
 
     /** Documents per query in {@code uniform-128}. */
     @Param("" + Workload.UNIFORM_DOCUMENTS)
@@ -123,15 +127,16 @@ public class RerankBenchmark {
         if (!batching.equals("sorted") && !batching.equals("unsorted")) {
             throw new IllegalArgumentException("batching must be sorted or unsorted, was " + batching);
         }
-        reranker = build(dir, backend, precision, batchSize, maxBatchTokens, batching.equals("sorted"));
+        reranker = build(dir, backend, precision, batchSize, maxBatchTokens, predictors, batching.equals("sorted"));
     }
 
     /**
      * This library's reranker on {@code dir}, as the benchmarks run it: {@code backend} native or
-     * torchscript (whose twin is made if missing), {@code maxBatchTokens} 0 for the library's default.
+     * torchscript (whose twin is made if missing), {@code maxBatchTokens} and {@code predictors} 0 for
+     * the library's default.
      */
     static DjlReranker build(Path dir, String backend, String precision, int batchSize, int maxBatchTokens,
-            boolean sortByLength) throws IOException, InterruptedException {
+            int predictors, boolean sortByLength) throws IOException, InterruptedException {
         Backend engine = Backend.valueOf(backend.toUpperCase(Locale.ROOT));
         if (engine == Backend.TORCHSCRIPT) {
             TorchScriptTwin.ensure(dir, false);
@@ -144,6 +149,9 @@ public class RerankBenchmark {
                 .sortByLength(sortByLength);
         if (maxBatchTokens != 0) {
             builder.maxBatchTokens(maxBatchTokens);
+        }
+        if (predictors != 0) {
+            builder.predictors(predictors);
         }
         return builder.build();
     }

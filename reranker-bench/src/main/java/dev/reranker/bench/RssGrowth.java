@@ -122,7 +122,7 @@ public final class RssGrowth {
         Path dir = generated.directory();
         Vocabulary vocabulary = Vocabulary.of(generated);
         Files.createDirectories(out);
-        try (DjlReranker reranker = RerankBenchmark.build(dir, backend, precision, batchSize, maxBatchTokens, true);
+        try (DjlReranker reranker = RerankBenchmark.build(dir, backend, precision, batchSize, maxBatchTokens, 0, true);
                 Queries queries = new Queries(reranker, vocabulary)) {
             // Generating the model leaves garbage whose cleaners free native memory: gone before warm-up.
             Memory loaded = Memory.afterGc();

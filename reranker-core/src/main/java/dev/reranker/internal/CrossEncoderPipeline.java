@@ -7,10 +7,15 @@ import dev.reranker.WindowAggregation;
 
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * The model-independent part of cross-encoding: tokenize, truncate (or cut long documents into
@@ -40,9 +45,26 @@ public final class CrossEncoderPipeline {
         List<int[]> encode(List<String> texts);
     }
 
-    /** Runs the model on one padded batch and returns its logits, {@code rows x labels}. */
+    /** Runs the model on padded batches and returns their logits, {@code rows x labels}. */
     public interface Forward {
         float[][] logits(PaddedBatch batch);
+
+        /** How many batches it runs at once; a call keeps up to this many in flight (default 1). */
+        default int lanes() {
+            return 1;
+        }
+
+        /**
+         * Starts {@code batch} and returns its logits to come; may wait for a free lane first. The
+         * default runs it at once on the calling thread.
+         */
+        default CompletableFuture<float[][]> submit(PaddedBatch batch) {
+            try {
+                return CompletableFuture.completedFuture(logits(batch));
+            } catch (RuntimeException e) {
+                return CompletableFuture.failedFuture(e);
+            }
+        }
     }
 
     /**
@@ -185,28 +207,100 @@ public final class CrossEncoderPipeline {
         if (settings.sortByLength()) {
             Arrays.sort(order, Comparator.comparingInt(i -> pairs.get(i).length()));
         }
-        float[] pairScores = new float[pairs.size()];
+        int lanes = Math.max(1, forward.lanes());
+        long tokenCap = tokenCap(pairs, lanes);
+        List<int[]> cuts = new ArrayList<>();
         for (int start = 0, end; start < order.length; start = end) {
-            end = batchEnd(pairs, order, start);
-            List<TokenizedPair> batch = new ArrayList<>(end - start);
-            for (int k = start; k < end; k++) {
+            end = batchEnd(pairs, order, start, tokenCap);
+            cuts.add(new int[] {start, end});
+        }
+        if (lanes > 1) {
+            // Longest pairs first, so that the call ends on its cheapest batches and no lane waits
+            // long for the last one of another.
+            Collections.reverse(cuts);
+        }
+        float[] pairScores = new float[pairs.size()];
+        Semaphore free = new Semaphore(lanes);
+        AtomicReference<Throwable> failure = new AtomicReference<>();
+        for (int[] cut : cuts) {
+            free.acquireUninterruptibly();
+            if (failure.get() != null) {
+                free.release();
+                break;
+            }
+            List<TokenizedPair> batch = new ArrayList<>(cut[1] - cut[0]);
+            for (int k = cut[0]; k < cut[1]; k++) {
                 batch.add(pairs.get(order[k]));
             }
-            float[][] logits = forward.logits(PaddedBatch.of(batch, settings.padId()));
-            if (logits.length != batch.size()) {
-                throw new RerankerException(
-                        "the model returned " + logits.length + " rows of logits for a batch of " + batch.size());
+            CompletableFuture<float[][]> logits;
+            try {
+                logits = forward.submit(PaddedBatch.of(batch, settings.padId()));
+            } catch (RuntimeException e) {
+                failure.compareAndSet(null, e);
+                free.release();
+                break;
             }
-            for (int k = start; k < end; k++) {
-                pairScores[order[k]] = Scores.score(logits[k - start], settings.scoreMode());
-            }
+            logits.whenComplete((rows, error) -> {
+                try {
+                    if (error != null) {
+                        failure.compareAndSet(null, error instanceof CompletionException && error.getCause() != null
+                                ? error.getCause() : error);
+                    } else {
+                        record(rows, cut, order, pairScores);
+                    }
+                } catch (RuntimeException e) {
+                    failure.compareAndSet(null, e);
+                } finally {
+                    free.release();
+                }
+            });
+        }
+        free.acquireUninterruptibly(lanes); // every batch in flight has ended, and its scores are visible
+        Throwable failed = failure.get();
+        if (failed instanceof RuntimeException e) {
+            throw e;
+        } else if (failed instanceof Error e) {
+            throw e;
+        } else if (failed != null) {
+            throw new RerankerException("a batch failed: " + failed, failed);
         }
         return aggregate(documents.size(), pairs, pairScores);
     }
 
+    private void record(float[][] logits, int[] cut, Integer[] order, float[] pairScores) {
+        int rows = cut[1] - cut[0];
+        if (logits.length != rows) {
+            throw new RerankerException("the model returned " + logits.length + " rows of logits for a batch of "
+                    + rows);
+        }
+        for (int k = cut[0]; k < cut[1]; k++) {
+            pairScores[order[k]] = Scores.score(logits[k - cut[0]], settings.scoreMode());
+        }
+    }
+
+    /**
+     * The most tokens a batch of this call may hold: {@code maxBatchTokens}, or with several lanes
+     * less, so that the call's batches are about equal and their number a multiple of the lanes;
+     * a call that would fill fewer batches than there are lanes is cut into one per lane, so no lane
+     * idles while another runs a call alone.
+     */
+    private long tokenCap(List<TokenizedPair> pairs, int lanes) {
+        long cap = settings.maxBatchTokens();
+        if (lanes == 1) {
+            return cap;
+        }
+        long total = 0;
+        for (TokenizedPair pair : pairs) {
+            total += pair.length();
+        }
+        long batches = (total + cap - 1) / cap;
+        batches = (batches + lanes - 1) / lanes * lanes;
+        return Math.max(1, Math.min(cap, (total + batches - 1) / batches));
+    }
+
     /**
      * Where the batch that starts at {@code start} ends: after {@code batchSize} pairs, before the
-     * batch would hold more than {@code maxBatchTokens} tokens, and, for a forward pass that runs
+     * batch would hold more than {@code tokenCap} tokens (see {@link #tokenCap}), and, for a forward pass that runs
      * the padding, (in length order) where the next pair is so much longer than the batch's shortest
      * that padding everything to it would waste more than about a fifth of the batch. Without that
      * rule the long tail of a real candidate list (a few documents of 512 tokens among many of 100)
@@ -214,7 +308,7 @@ public final class CrossEncoderPipeline {
      * A packed forward pass spends nothing on padding, so for it the rule would only cut batches
      * smaller, and smaller multiplies run slower.
      */
-    private int batchEnd(List<TokenizedPair> pairs, Integer[] order, int start) {
+    private int batchEnd(List<TokenizedPair> pairs, Integer[] order, int start, long tokenCap) {
         int limit = Math.min(order.length, start + settings.batchSize());
         int first = pairs.get(order[start]).length(); // the shortest, in length order
         int longestAllowed = settings.sortByLength() && !settings.packed()
@@ -227,7 +321,7 @@ public final class CrossEncoderPipeline {
             int next = pairs.get(order[end]).length();
             int padded = Math.max(longest, next);
             long tokens = settings.packed() ? real + next : (long) padded * (end + 1 - start);
-            if (next > longestAllowed || tokens > settings.maxBatchTokens()) {
+            if (next > longestAllowed || tokens > tokenCap) {
                 break;
             }
             longest = padded;

@@ -11,7 +11,12 @@ import dev.reranker.WindowAggregation;
 
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import org.junit.jupiter.api.Test;
 
@@ -307,5 +312,125 @@ final class CrossEncoderPipelineTest {
         assertEquals(2048, CrossEncoderPipeline.defaultMaxBatchTokens(32, true));
         assertEquals(Integer.MAX_VALUE, CrossEncoderPipeline.defaultMaxBatchTokens(Integer.MAX_VALUE, false));
         assertEquals(Integer.MAX_VALUE, CrossEncoderPipeline.defaultMaxBatchTokens(Integer.MAX_VALUE, true));
+    }
+
+    /** The stand-in model on {@code lanes} threads of its own, as a reranker's predictors run it. */
+    private final class Lanes implements CrossEncoderPipeline.Forward, AutoCloseable {
+        private final int lanes;
+        private final ExecutorService pool;
+        private final List<PaddedBatch> batches = Collections.synchronizedList(new ArrayList<>());
+        final AtomicInteger running = new AtomicInteger();
+        final AtomicInteger mostAtOnce = new AtomicInteger();
+        /** Batches at this index (in submission order) throw. */
+        int failAt = -1;
+
+        Lanes(int lanes) {
+            this.lanes = lanes;
+            this.pool = Executors.newFixedThreadPool(lanes);
+        }
+
+        @Override
+        public float[][] logits(PaddedBatch batch) {
+            throw new AssertionError("the pipeline submits batches when it has lanes");
+        }
+
+        @Override
+        public int lanes() {
+            return lanes;
+        }
+
+        @Override
+        public CompletableFuture<float[][]> submit(PaddedBatch batch) {
+            int index;
+            synchronized (batches) {
+                index = batches.size();
+                batches.add(batch);
+            }
+            return CompletableFuture.supplyAsync(() -> {
+                mostAtOnce.accumulateAndGet(running.incrementAndGet(), Math::max);
+                try {
+                    Thread.sleep(5); // long enough for batches to overlap
+                    if (index == failAt) {
+                        throw new IllegalStateException("batch " + index + " failed");
+                    }
+                    synchronized (CrossEncoderPipelineTest.this) {
+                        return model(batch);
+                    }
+                } catch (InterruptedException e) {
+                    throw new IllegalStateException(e);
+                } finally {
+                    running.decrementAndGet();
+                }
+            }, pool);
+        }
+
+        @Override
+        public void close() {
+            pool.shutdownNow();
+        }
+    }
+
+    private static List<String> documents(int n) {
+        List<String> docs = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            docs.add(words(3 + (i * 7) % 40));
+        }
+        return docs;
+    }
+
+    @Test
+    void lanes_runBatchesAtOnce_andScoreAsOneLane() {
+        List<String> docs = documents(60);
+        CrossEncoderPipeline pipeline = pipeline(64, 8, 1_000_000, true, true);
+        float[] expected = pipeline.score("q r", docs, this::model);
+        try (Lanes lanes = new Lanes(2)) {
+            assertArrayEquals(expected, pipeline.score("q r", docs, lanes));
+            assertEquals(2, lanes.mostAtOnce.get(), "two batches at once");
+            // Longest pairs first: the last batch submitted holds the shortest.
+            List<PaddedBatch> order = lanes.batches;
+            assertTrue(order.get(0).length() >= order.get(order.size() - 1).length());
+        }
+    }
+
+    @Test
+    void lanes_aCallThatFitsOneBatch_isCutIntoOnePerLane() {
+        List<String> docs = documents(12);
+        CrossEncoderPipeline pipeline = pipeline(64, 32, 1_000_000, true, true);
+        seen.clear();
+        float[] expected = pipeline.score("q r", docs, this::model);
+        assertEquals(1, seen.size());
+        try (Lanes lanes = new Lanes(2)) {
+            assertArrayEquals(expected, pipeline.score("q r", docs, lanes));
+            int batches = lanes.batches.size();
+            assertTrue(batches >= 2 && batches <= 3, batches + " batches"); // halves, and what does not fit them
+            int[] tokens = lanes.batches.stream().mapToInt(b -> {
+                int real = 0;
+                for (int r = 0; r < b.rows(); r++) {
+                    real += b.realTokens(r);
+                }
+                return real;
+            }).sorted().toArray();
+            int total = Arrays.stream(tokens).sum();
+            assertTrue(tokens[tokens.length - 1] <= (total + 1) / 2, Arrays.toString(tokens)); // none over half
+        }
+    }
+
+    @Test
+    void lanes_aFailedBatch_failsTheCallOnceTheOthersHaveEnded_andTheNextCallWorks() {
+        List<String> docs = documents(60);
+        CrossEncoderPipeline pipeline = pipeline(64, 4, 1_000_000, true, true);
+        float[] expected = pipeline.score("q r", docs, this::model);
+        try (Lanes lanes = new Lanes(2)) {
+            lanes.failAt = 3;
+            IllegalStateException e = assertThrows(IllegalStateException.class,
+                    () -> pipeline.score("q r", docs, lanes));
+            assertEquals("batch 3 failed", e.getMessage());
+            assertEquals(0, lanes.running.get(), "no batch of the failed call may still run");
+            int submitted = lanes.batches.size();
+            // 3 and the batches already running or started as it failed, not the call's 10
+            assertTrue(submitted <= 3 + 1 + 2, "submitting stops at the failure: " + submitted);
+            lanes.failAt = -1;
+            assertArrayEquals(expected, pipeline.score("q r", docs, lanes));
+        }
     }
 }

@@ -23,11 +23,14 @@ import ai.djl.pytorch.jni.JniUtils;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReadWriteLock;
@@ -40,12 +43,13 @@ import org.slf4j.LoggerFactory;
 /**
  * A cross-encoder {@link Reranker} on DJL's PyTorch engine and Hugging Face tokenizers.
  *
- * <p>Build one per model and share it: it is thread-safe, and loading a model is slow. At most
- * {@link Builder#predictors(int) predictors} calls run the model at a time; others wait. A call
- * tokenizes on the caller's thread and runs its batches on its predictor's own thread, where the
- * model was loaded too, so that native memory is reused and libtorch's worker threads stay busy
- * whichever threads call. Close it to free the model's native memory and end those threads;
- * {@code close()} waits for calls in flight.
+ * <p>Build one per model and share it: it is thread-safe, and loading a model is slow. The model
+ * runs on {@link Builder#predictors(int) predictors} threads of its own (on a CPU with two cores or
+ * more, two by default, which share libtorch's threads between them): a call tokenizes on the
+ * caller's thread and spreads its batches over those threads, and calls made at once share them
+ * batch by batch. Running batches on threads of the reranker's own keeps native memory reused and
+ * libtorch's worker threads busy whichever threads call. Close it to free the model's native memory
+ * and end those threads; {@code close()} waits for calls in flight.
  *
  * <pre>{@code
  * try (DjlReranker reranker = DjlReranker.builder()
@@ -73,6 +77,8 @@ public final class DjlReranker implements Reranker {
     private final HfTokenizer tokenizer;
     private final ModelBackend backend;
     private final BlockingQueue<PinnedSession> sessions;
+    private final int lanes;
+    private final CrossEncoderPipeline.Forward forward = new Lanes();
     private final ModelThread modelThread; // the first predictor's, which loaded the model
     private final ReadWriteLock lifecycle = new ReentrantReadWriteLock();
     private final AtomicLong batchesRun = new AtomicLong();
@@ -89,17 +95,29 @@ public final class DjlReranker implements Reranker {
         }
         HfTokenizer tok = HfTokenizer.load(files);
         int id = RERANKERS.incrementAndGet();
-        ModelThread[] threads = new ModelThread[builder.predictors];
-        for (int i = 0; i < threads.length; i++) {
-            threads[i] = new ModelThread("reranker-" + id + "-predictor-" + i);
-        }
+        List<ModelThread> threads = new ArrayList<>();
+        threads.add(new ModelThread("reranker-" + id + "-predictor-0"));
         ModelBackend loaded = null;
+        int intraOpThreads = 0;
+        int threadsEach = 0;
         try {
             int maxLength = maxLength(builder, files, tok.template().specialTokens());
-            // Loaded on the first predictor's thread, which runs its batches too: see ModelThread.
-            loaded = threads[0].call(() -> {
+            ModelThread first = threads.get(0);
+            Device device = first.call(() -> Engines.device(deviceName));
+            intraOpThreads = first.call(() -> {
+                Engines.pytorch();
+                return JniUtils.getNumThreads(); // libtorch's default for a thread, unless changed on it
+            });
+            int predictors = builder.predictors > 0 ? builder.predictors
+                    : Device.Type.CPU.equals(device.getDeviceType()) && intraOpThreads >= 2 ? 2 : 1;
+            threadsEach = Math.max(1, intraOpThreads / predictors);
+            for (int i = 1; i < predictors; i++) {
+                threads.add(new ModelThread("reranker-" + id + "-predictor-" + i));
+            }
+            // Loaded on the first predictor's thread, which runs batches too: see ModelThread.
+            loaded = first.call(() -> {
                 inferenceOnly();
-                return loadBackend(builder.backend, builder.precision, files, Engines.device(deviceName),
+                return loadBackend(builder.backend, builder.precision, files, device,
                         files.usesTokenTypes(tok.template().distinguishesSides()));
             });
             boolean packed = loaded.packsBatches();
@@ -108,24 +126,37 @@ public final class DjlReranker implements Reranker {
                             builder.truncation, builder.scoreMode, builder.windowAggregation, builder.windowOverlap,
                             tok.padId(), builder.sortByLength, packed),
                     tok.template(), tok);
-            this.sessions = new ArrayBlockingQueue<>(builder.predictors);
+            this.sessions = new ArrayBlockingQueue<>(predictors);
             ModelBackend model = loaded;
+            int each = threadsEach;
+            boolean share = threadsEach != intraOpThreads;
             for (ModelThread thread : threads) {
                 sessions.add(new PinnedSession(thread.call(() -> {
                     inferenceOnly();
+                    if (share) {
+                        shareIntraOpThreads(each);
+                    }
                     return model.newSession();
                 }), thread));
             }
         } catch (RuntimeException e) {
             closeQuietly(e, tok, loaded);
-            closeQuietly(e, threads);
+            closeQuietly(e, threads.toArray(new ModelThread[0]));
             throw e;
+        } finally {
+            if (threadsEach > 0 && threadsEach != intraOpThreads) {
+                JniUtils.setNumThreads(intraOpThreads); // the default again, for threads other than ours
+            }
         }
+        int predictors = threads.size();
+        this.lanes = predictors;
         this.tokenizer = tok;
         this.backend = loaded;
-        this.modelThread = threads[0];
+        this.modelThread = threads.get(0);
         this.description = "DjlReranker{model=" + files.directory() + ", backend=" + loaded.name()
-                + ", device=" + deviceName + ", maxLength=" + pipeline.settings().maxLength()
+                + ", device=" + deviceName + ", predictors=" + predictors
+                + (predictors > 1 ? " x " + threadsEach + " threads" : "")
+                + ", maxLength=" + pipeline.settings().maxLength()
                 + ", batchSize=" + builder.batchSize + ", maxBatchTokens=" + pipeline.settings().maxBatchTokens()
                 + ", truncation=" + builder.truncation
                 + ", scoreMode=" + builder.scoreMode
@@ -146,6 +177,22 @@ public final class DjlReranker implements Reranker {
     }
 
     /**
+     * Gives the calling thread {@code threads} of libtorch's intra-op threads. libtorch keeps the
+     * count per thread (OpenMP's, and MKL's local one) once a thread has started, but setting it also
+     * sets the default that threads starting later take, which the constructor puts back.
+     *
+     * <p>Why: on the AMD EPYC of 2 cores measured, a call whose batches ran on two threads of one
+     * intra-op thread each scored about 12% more pairs per second than on one thread of two (the
+     * MiniLM shape, mixed lengths; see the README's Threading and lifecycle). Within one batch,
+     * attention runs row by row and many operators are small, so the second core idles between
+     * libtorch's parallel loops; two batches at once keep both cores busy.
+     */
+    private static void shareIntraOpThreads(int threads) {
+        JniUtils.getNumThreads(); // starts this thread's count from the default first, or it would later
+        JniUtils.setNumThreads(threads);
+    }
+
+    /**
      * Runs {@code task} on the first predictor's thread, where the model was loaded and that
      * predictor's batches run; for tools that must act on that thread (libtorch's profiler records
      * only the thread that starts it). Package-private: the benchmarks reach it by reflection.
@@ -162,6 +209,15 @@ public final class DjlReranker implements Reranker {
             }
         }
         return true;
+    }
+
+    /** Each predictor's thread's count of libtorch's intra-op threads; for tests. */
+    List<Integer> predictorsIntraOpThreads() {
+        List<Integer> counts = new ArrayList<>();
+        for (PinnedSession session : sessions) {
+            counts.add(session.call(JniUtils::getNumThreads));
+        }
+        return counts;
     }
 
     private static ModelBackend loadBackend(
@@ -230,12 +286,7 @@ public final class DjlReranker implements Reranker {
             if (documents.isEmpty()) {
                 return new float[0];
             }
-            PinnedSession session = takeSession();
-            try {
-                return pipeline.score(query, documents, batch -> run(session, batch));
-            } finally {
-                sessions.add(session);
-            }
+            return pipeline.score(query, documents, forward);
         } finally {
             lifecycle.readLock().unlock();
         }
@@ -250,7 +301,8 @@ public final class DjlReranker implements Reranker {
         }
     }
 
-    private float[][] run(PinnedSession session, PaddedBatch batch) {
+    /** Runs on a predictor's thread. */
+    private float[][] run(ModelBackend.Session session, PaddedBatch batch) {
         long start = System.nanoTime();
         float[][] logits = session.logits(batch);
         batchesRun.incrementAndGet();
@@ -259,6 +311,46 @@ public final class DjlReranker implements Reranker {
                     (System.nanoTime() - start) / 1_000_000);
         }
         return logits;
+    }
+
+    /**
+     * The predictors as the pipeline's forward pass: each batch takes a free predictor (waiting for
+     * one), runs on its thread, and gives it back when it ends.
+     */
+    private final class Lanes implements CrossEncoderPipeline.Forward {
+
+        @Override
+        public float[][] logits(PaddedBatch batch) {
+            try {
+                return submit(batch).join();
+            } catch (CompletionException e) {
+                if (e.getCause() instanceof RuntimeException cause) {
+                    throw cause;
+                }
+                if (e.getCause() instanceof Error cause) {
+                    throw cause;
+                }
+                throw e;
+            }
+        }
+
+        @Override
+        public int lanes() {
+            return lanes;
+        }
+
+        @Override
+        public CompletableFuture<float[][]> submit(PaddedBatch batch) {
+            PinnedSession session = takeSession();
+            CompletableFuture<float[][]> logits;
+            try {
+                logits = session.submit(s -> run(s, batch));
+            } catch (RuntimeException e) {
+                sessions.add(session);
+                throw e;
+            }
+            return logits.whenComplete((rows, error) -> sessions.add(session));
+        }
     }
 
     /** How many batches the model has run; for tests. */
@@ -337,7 +429,7 @@ public final class DjlReranker implements Reranker {
         private ScoreMode scoreMode = ScoreMode.AUTO;
         private WindowAggregation windowAggregation;
         private int windowOverlap;
-        private int predictors = 1;
+        private int predictors; // 0: chosen from the device and libtorch's threads
         private Backend backend = Backend.AUTO;
         private Precision precision = Precision.FP32;
         private boolean sortByLength = true;
@@ -507,10 +599,15 @@ public final class DjlReranker implements Reranker {
         }
 
         /**
-         * How many calls may run the model at once (default 1). Each has its own DJL predictor and
-         * thread (see the class doc); libtorch already spreads one call over the cores, and each
-         * thread that runs the model keeps its own team of libtorch's worker threads, so raise this
-         * only with cores to spare.
+         * How many threads run the model's batches (default: 2 on a CPU where libtorch has two
+         * intra-op threads or more, else 1). Each has its own DJL predictor; libtorch's intra-op
+         * threads are shared out among them (4 cores and 2 predictors: 2 each). A call spreads its
+         * batches over all of them, and calls made at once share them batch by batch, so two
+         * batches run at once, each on its share of the cores. On the 2-core AMD EPYC measured, that
+         * scored about 12% more pairs per second than one predictor with both cores: inside one batch
+         * the second core idles between libtorch's parallel loops. Each predictor holds the
+         * temporaries of one batch (see {@link #maxBatchTokens}); {@code predictors(1)} runs one batch
+         * at a time on all of libtorch's threads.
          */
         public Builder predictors(int predictors) {
             this.predictors = Inputs.positive("predictors", predictors);

@@ -79,13 +79,15 @@ final class BatchingTest {
     void native_batchesAreFull_lengthsDoNotCutThem(String fixture) {
         // The native backend runs no padding, so pairs of 10 to 64 tokens share one batch of 64 (at
         // most 64 x 64 real tokens, within the default budget of 64 x 64). The TorchScript twin pads,
-        // so it cuts where a pair is much longer than its batch's shortest.
+        // so it cuts where a pair is much longer than its batch's shortest. One predictor each: with
+        // more, a call is cut into a batch per predictor at least (see predictors_shareACall).
         List<String> docs = mixed();
         long distinct = docs.stream().distinct().count();
         assertTrue(distinct <= 64, distinct + " documents");
-        try (DjlReranker packed = DjlReranker.builder().model(Fixtures.dir(fixture)).batchSize(64).build();
+        try (DjlReranker packed = DjlReranker.builder().model(Fixtures.dir(fixture)).batchSize(64).predictors(1)
+                        .build();
                 DjlReranker padded = DjlReranker.builder().model(Fixtures.dir(fixture + "-torchscript"))
-                        .batchSize(64).build()) {
+                        .batchSize(64).predictors(1).build()) {
             long before = packed.batchesRun();
             float[] scores = packed.score(QUERY, docs);
             assertEquals(1, packed.batchesRun() - before);
@@ -130,8 +132,9 @@ final class BatchingTest {
             float[] maxScores = max.score(QUERY, docs);
             float[] meanScores = mean.score(QUERY, docs);
             for (int i : new int[] {0, 1, 3}) {
-                assertEquals(plain[i], maxScores[i], "fits one window: " + i);
-                assertEquals(plain[i], meanScores[i], "fits one window: " + i);
+                // to 1e-5, as for any document whose batch differs: windows change how the call is cut
+                assertEquals(plain[i], maxScores[i], 1e-5f, "fits one window: " + i);
+                assertEquals(plain[i], meanScores[i], 1e-5f, "fits one window: " + i);
             }
             assertTrue(max.pipeline().pairs(QUERY, List.of(longDoc)).size() > 3);
             assertTrue(maxScores[2] >= meanScores[2]);

@@ -6,6 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.reranker.ScoreMode;
+import dev.reranker.djl.internal.Engines;
+
+import ai.djl.pytorch.jni.JniUtils;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -14,6 +17,7 @@ import java.util.stream.Collectors;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.Callable;
 
 import org.junit.jupiter.api.Test;
 
@@ -90,6 +94,46 @@ final class NativeThreadsTest {
             try (DjlReranker reranker = DjlReranker.builder().model(Fixtures.dir(Fixtures.BERT)).predictors(2).build()) {
                 assertTrue(reranker.predictorsRecordNoGraph());
             }
+        }
+    }
+
+    private static <T> T onNewThread(Callable<T> task) throws Exception {
+        ExecutorService thread = Executors.newSingleThreadExecutor();
+        try {
+            return thread.submit(task).get();
+        } finally {
+            thread.shutdown();
+        }
+    }
+
+    @Test
+    void byDefault_twoPredictorsShareLibtorchsThreads_andOtherThreadsKeepTheDefault() throws Exception {
+        Engines.pytorch();
+        int threads = onNewThread(JniUtils::getNumThreads);
+        try (DjlReranker reranker = DjlReranker.builder().model(Fixtures.dir(Fixtures.BERT)).build()) {
+            List<Integer> expected = threads >= 2 ? List.of(threads / 2, threads / 2) : List.of(threads);
+            assertEquals(expected, reranker.predictorsIntraOpThreads(), reranker.toString());
+            assertEquals(threads, onNewThread(JniUtils::getNumThreads), "the default for threads not the reranker's");
+        }
+        try (DjlReranker one = DjlReranker.builder().model(Fixtures.dir(Fixtures.BERT)).predictors(1).build()) {
+            assertEquals(List.of(threads), one.predictorsIntraOpThreads());
+        }
+    }
+
+    @Test
+    void predictors_shareOneCall_andScoreAsOne() {
+        List<String> docs = new ArrayList<>();
+        for (int i = 0; i < 20; i++) {
+            docs.add("document " + i + " search engine".repeat(1 + (i * 7) % 11));
+        }
+        try (DjlReranker one = DjlReranker.builder().model(Fixtures.dir(Fixtures.BERT)).predictors(1).build();
+                DjlReranker two = DjlReranker.builder().model(Fixtures.dir(Fixtures.BERT)).predictors(2).build()) {
+            long oneBefore = one.batchesRun();
+            float[] expected = one.score("what is a search engine?", docs);
+            assertEquals(1, one.batchesRun() - oneBefore, "the call fits one batch");
+            long before = two.batchesRun();
+            assertArrayEquals(expected, two.score("what is a search engine?", docs), 1e-5f);
+            assertTrue(two.batchesRun() - before >= 2, "a batch for each predictor at least");
         }
     }
 }

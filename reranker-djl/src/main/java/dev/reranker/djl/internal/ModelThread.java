@@ -2,6 +2,7 @@ package dev.reranker.djl.internal;
 
 import dev.reranker.RerankerException;
 
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -31,7 +32,7 @@ import java.util.function.Supplier;
  * come to hold for its arena ({@link ArenaPages}, at most once a second), so that the process's
  * resident size reaches its working size during warm-up rather than creeping up to it later.
  *
- * <p>The caller waits for its task. An interrupt does not stop a task (native code runs to its
+ * <p>The caller of {@link #call} waits for its task; {@link #submit} returns at once. An interrupt does not stop a task (native code runs to its
  * end): the caller still gets the result, with its interrupt flag set again. What the task throws
  * reaches the caller unchanged.
  */
@@ -74,6 +75,29 @@ public final class ModelThread implements AutoCloseable {
                 Thread.currentThread().interrupt();
             }
         }
+    }
+
+    /**
+     * Starts {@code task} on this thread and returns at once; the future completes with what it
+     * returns or throws, on this thread.
+     *
+     * @throws RejectedExecutionException once the thread is closed
+     */
+    public <T> CompletableFuture<T> submit(Supplier<T> task) {
+        CompletableFuture<T> result = new CompletableFuture<>();
+        executor.execute(() -> {
+            try {
+                result.complete(task.get());
+            } catch (Throwable e) { // to the future's waiter, whatever it is
+                result.completeExceptionally(e);
+            }
+        });
+        try {
+            executor.execute(this::refreshPages);
+        } catch (RejectedExecutionException closing) {
+            // as in call
+        }
+        return result;
     }
 
     /** Runs on the thread: faults in what malloc has come to hold for it (see {@link ArenaPages}). */

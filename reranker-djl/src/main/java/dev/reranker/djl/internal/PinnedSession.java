@@ -2,6 +2,8 @@ package dev.reranker.djl.internal;
 
 import dev.reranker.internal.PaddedBatch;
 
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Function;
 import java.util.function.Supplier;
 
 /**
@@ -21,6 +23,14 @@ public final class PinnedSession implements ModelBackend.Session {
     @Override
     public float[][] logits(PaddedBatch batch) {
         return thread.call(() -> session.logits(batch));
+    }
+
+    /**
+     * Starts {@code task} on the session's thread, given the session, and returns at once (see
+     * {@link ModelThread#submit}).
+     */
+    public <T> CompletableFuture<T> submit(Function<ModelBackend.Session, T> task) {
+        return thread.submit(() -> task.apply(session));
     }
 
     /** Runs {@code task} on the session's thread (see {@link ModelThread#call}). */
