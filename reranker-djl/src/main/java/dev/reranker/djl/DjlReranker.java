@@ -181,11 +181,11 @@ public final class DjlReranker implements Reranker {
      * count per thread (OpenMP's, and MKL's local one) once a thread has started, but setting it also
      * sets the default that threads starting later take, which the constructor puts back.
      *
-     * <p>Why: on the AMD EPYC of 2 cores measured, a call whose batches ran on two threads of one
-     * intra-op thread each scored about 12% more pairs per second than on one thread of two (the
-     * MiniLM shape, mixed lengths; see the README's Threading and lifecycle). Within one batch,
-     * attention runs row by row and many operators are small, so the second core idles between
-     * libtorch's parallel loops; two batches at once keep both cores busy.
+     * <p>Why: on the AMD EPYC of 2 cores measured, calls whose batches ran on two threads of one
+     * intra-op thread each scored 8.6% more pairs per second than on one thread of two (the MiniLM
+     * shape, mixed lengths; see the README's Threading and lifecycle). Within one batch, attention
+     * runs row by row and many operators are small, so the second core idles between libtorch's
+     * parallel loops; two batches at once keep both cores busy.
      */
     private static void shareIntraOpThreads(int threads) {
         JniUtils.getNumThreads(); // starts this thread's count from the default first, or it would later
