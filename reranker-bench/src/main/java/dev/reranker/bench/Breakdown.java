@@ -161,8 +161,8 @@ public final class Breakdown {
         }
         Profile profile = Profile.of(readTrace(trace), profiledSeconds * 1e6);
         int pairs = load.documents().size();
-        System.out.printf(Locale.ROOT, "%s, %s, native %s, batch %d, one predictor: %.3f s per call of %d pairs, %.1f pairs/s,"
-                + " effective %.1f GFLOP/s; profiled call %.3f s%n", model, workload, precision, batchSize, seconds,
+        System.out.printf(Locale.ROOT, "%s, %s, native %s, batch %d, one predictor: %.3f s per call of %d pairs,"
+                + " %.1f pairs/s, effective %.1f GFLOP/s; profiled call %.3f s%n", model, workload, precision, batchSize, seconds,
                 pairs, pairs / seconds, flops / seconds / 1e9, profiledSeconds);
         System.out.print(profile.table());
 

@@ -302,9 +302,10 @@ public final class CrossEncoderPipeline {
      * Where the batch that starts at {@code start} ends: after {@code batchSize} pairs, before the
      * batch would hold more than {@code tokenCap} tokens (see {@link #tokenCap}), and, for a forward
      * pass that runs the padding, (in length order) where the next pair is so much longer than the
-     * batch's shortest that padding everything to it would waste more than about a fifth of the batch. Without that
-     * rule the long tail of a real candidate list (a few documents of 512 tokens among many of 100)
-     * pads a whole batch to 512; measured on such a list, batch size 32 ran at 60% of batch size 8.
+     * batch's shortest that padding everything to it would waste more than about a fifth of the
+     * batch. Without that rule the long tail of a real candidate list (a few documents of 512 tokens
+     * among many of 100) pads a whole batch to 512; measured on such a list, batch size 32 ran at 60%
+     * of batch size 8.
      * A packed forward pass spends nothing on padding, so for it the rule would only cut batches
      * smaller, and smaller multiplies run slower.
      */

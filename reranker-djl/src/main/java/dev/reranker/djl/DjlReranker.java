@@ -148,14 +148,13 @@ public final class DjlReranker implements Reranker {
                 JniUtils.setNumThreads(intraOpThreads); // the default again, for threads other than ours
             }
         }
-        int predictors = threads.size();
-        this.lanes = predictors;
+        this.lanes = threads.size();
         this.tokenizer = tok;
         this.backend = loaded;
         this.modelThread = threads.get(0);
         this.description = "DjlReranker{model=" + files.directory() + ", backend=" + loaded.name()
-                + ", device=" + deviceName + ", predictors=" + predictors
-                + (predictors > 1 ? " x " + threadsEach + " threads" : "")
+                + ", device=" + deviceName + ", predictors=" + lanes
+                + (lanes > 1 ? " x " + threadsEach + " threads" : "")
                 + ", maxLength=" + pipeline.settings().maxLength()
                 + ", batchSize=" + builder.batchSize + ", maxBatchTokens=" + pipeline.settings().maxBatchTokens()
                 + ", truncation=" + builder.truncation
@@ -604,8 +603,8 @@ public final class DjlReranker implements Reranker {
          * threads are shared out among them (4 cores and 2 predictors: 2 each). A call spreads its
          * batches over all of them, and calls made at once share them batch by batch, so two
          * batches run at once, each on its share of the cores. On the 2-core AMD EPYC measured, that
-         * scored about 12% more pairs per second than one predictor with both cores: inside one batch
-         * the second core idles between libtorch's parallel loops. Each predictor holds the
+         * scored 8.6% more pairs per second than one predictor with both cores: inside one batch the
+         * second core idles between libtorch's parallel loops. Each predictor holds the
          * temporaries of one batch (see {@link #maxBatchTokens}); {@code predictors(1)} runs one batch
          * at a time on all of libtorch's threads.
          */

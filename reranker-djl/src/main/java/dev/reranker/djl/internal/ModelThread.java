@@ -32,9 +32,9 @@ import java.util.function.Supplier;
  * come to hold for its arena ({@link ArenaPages}, at most once a second), so that the process's
  * resident size reaches its working size during warm-up rather than creeping up to it later.
  *
- * <p>The caller of {@link #call} waits for its task; {@link #submit} returns at once. An interrupt does not stop a task (native code runs to its
- * end): the caller still gets the result, with its interrupt flag set again. What the task throws
- * reaches the caller unchanged.
+ * <p>The caller of {@link #call} waits for its task; {@link #submit} returns at once. An interrupt
+ * does not stop a task (native code runs to its end): the caller still gets the result, with its
+ * interrupt flag set again. What the task throws reaches the caller unchanged.
  */
 public final class ModelThread implements AutoCloseable {
 
